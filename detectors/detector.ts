@@ -1,0 +1,40 @@
+import type { Finding } from '../monitor/findings/finding.js';
+import type { ConversationEvent, Envelope } from '../monitor/pipeline/envelope.js';
+import type { ResolvedContract } from '../monitor/registry/registry.js';
+
+/**
+ * The one interface every detector implements.
+ *
+ * Lifecycle: a detector is built by its factory from a validated config
+ * section; `start()` and `stop()` are optional, idempotent, and `stop()` is
+ * safe before `start()` and twice. `inspect` runs on the hot path for every
+ * event: synchronous, no I/O. `evaluate` runs periodically (and once at the
+ * end of a batch check) over the window the detector keeps, and returns the
+ * findings that window shows.
+ */
+export interface Detector {
+  readonly name: string;
+  inspect?(event: ConversationEvent, ctx: InspectContext): Finding[];
+  evaluate?(now: Date): Finding[];
+  start?(): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
+export type Mode = 'observe' | 'enforce' | 'redact';
+
+export interface InspectContext {
+  envelope: Envelope;
+  /** The contract version the event was resolved to; detectors run only on resolved events. */
+  contract: ResolvedContract;
+  /** Errors the compiled validator reported for this event (null when it is valid). */
+  validationErrors: readonly import('ajv').ErrorObject[] | null;
+  mode: Mode;
+  now: Date;
+}
+
+/** Builds a detector from its config section. `configSchema` fills defaults and names bad keys. */
+export interface DetectorFactory<C = Record<string, unknown>> {
+  readonly name: string;
+  readonly configSchema: Record<string, unknown>;
+  create(config: C): Detector;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['monitor/**/*.test.ts', 'detectors/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Store tests open PGlite instances; two workers match the two cores CI has.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
