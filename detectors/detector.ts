@@ -1,4 +1,5 @@
-import type { Finding } from '../monitor/findings/finding.js';
+import type { ErrorObject } from 'ajv';
+import type { Finding, FindingKind, Severity } from '../monitor/findings/finding.js';
 import type { ConversationEvent, Envelope } from '../monitor/pipeline/envelope.js';
 import type { ResolvedContract } from '../monitor/registry/registry.js';
 
@@ -14,6 +15,8 @@ import type { ResolvedContract } from '../monitor/registry/registry.js';
  */
 export interface Detector {
   readonly name: string;
+  /** Every kind this detector can report, so metrics start each (detector, kind, severity) at zero. */
+  readonly kinds: ReadonlyArray<{ kind: FindingKind; severity: Severity }>;
   inspect?(event: ConversationEvent, ctx: InspectContext): Finding[];
   evaluate?(now: Date): Finding[];
   start?(): void | Promise<void>;
@@ -27,7 +30,7 @@ export interface InspectContext {
   /** The contract version the event was resolved to; detectors run only on resolved events. */
   contract: ResolvedContract;
   /** Errors the compiled validator reported for this event (null when it is valid). */
-  validationErrors: readonly import('ajv').ErrorObject[] | null;
+  validationErrors: readonly ErrorObject[] | null;
   mode: Mode;
   now: Date;
 }

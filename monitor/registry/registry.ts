@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
+import { safeToken } from '../findings/safe-token.js';
 import { createAjv } from './ajv.js';
 import { type CompatibilityReport, checkCompatibility } from './compatibility.js';
 import type { Contract } from './contract.js';
@@ -90,7 +91,12 @@ export class ContractRegistry {
    */
   resolve(eventType: string, version: string | null): Resolution {
     const versions = this.byName.get(eventType);
-    if (!versions) return { ok: false, kind: 'unknown_contract', message: `no contract for event type` };
+    if (!versions)
+      return {
+        ok: false,
+        kind: 'unknown_contract',
+        message: `no contract for event type ${safeToken(eventType)}`,
+      };
     let resolved: ResolvedContract | undefined;
     if (version === null) {
       resolved = this.defaultVersion.get(eventType);
@@ -100,7 +106,11 @@ export class ContractRegistry {
     } else {
       resolved = versions.find((v) => v.contract.version === version);
       if (!resolved) {
-        return { ok: false, kind: 'unknown_version', message: `${eventType} has no version ${version}` };
+        return {
+          ok: false,
+          kind: 'unknown_version',
+          message: `${eventType} has no version ${safeToken(version)}`,
+        };
       }
     }
     const status = resolved.contract.status;

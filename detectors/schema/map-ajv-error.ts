@@ -1,0 +1,152 @@
+import type { ErrorObject } from 'ajv';
+import type { FindingKind } from '../../monitor/findings/finding.js';
+import { safeToken } from '../../monitor/findings/safe-token.js';
+
+/** One problem an event has against its schema, in earshot's words rather than ajv's. */
+export interface SchemaProblem {
+  kind: FindingKind;
+  /** JSON pointer of the attribute concerned. */
+  attribute: string;
+  message: string;
+  /** Safe facts only: expected type, format, bound, keyword. Never the offending value. */
+  evidence: Record<string, unknown>;
+}
+
+const BOUND_KEYWORDS = new Set([
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'pattern',
+  'contains',
+  'minContains',
+  'maxContains',
+]);
+
+// Combinators repeat the errors of their branches; the branch errors carry the useful pointer.
+const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'not', '$ref']);
+
+function child(path: string, key: string): string {
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** Reads the value at a JSON pointer, only to report its type. */
+function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let cur: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Maps one ajv error to a problem, or null when the error only summarises
+ * others (anyOf, oneOf, ...) that are reported on their own.
+ */
+export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | null {
+  const at = e.instancePath;
+  const where = at || '/';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const attribute = child(at, String(p.missingProperty));
+      return {
+        kind: 'missing_required',
+        attribute,
+        message: `required attribute ${attribute} is missing`,
+        evidence: { keyword: 'required' },
+      };
+    }
+    case 'dependentRequired': {
+      const attribute = child(at, String(p.missingProperty));
+      return {
+        kind: 'missing_required',
+        attribute,
+        message: `attribute ${attribute} is required when ${child(at, String(p.property))} is present`,
+        evidence: { keyword: 'dependentRequired', when: child(at, String(p.property)) },
+      };
+    }
+    case 'type': {
+      const actual = typeOf(valueAt(event, at));
+      return {
+        kind: 'type_mismatch',
+        attribute: where,
+        message: `attribute ${where} must be ${p.type} but is ${actual}`,
+        evidence: { expected: p.type, actual },
+      };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = e.keyword === 'enum' ? (p.allowedValues as unknown[]) : [p.allowedValue];
+      const shown = allowed.slice(0, 20).map((v) => JSON.stringify(v));
+      return {
+        kind: 'enum_violation',
+        attribute: where,
+        message: `attribute ${where} is not one of ${shown.join(', ')}${allowed.length > 20 ? ', ...' : ''}`,
+        evidence: { allowed: allowed.slice(0, 50) },
+      };
+    }
+    case 'format':
+      return {
+        kind: 'format_violation',
+        attribute: where,
+        message: `attribute ${where} is not a valid ${p.format}`,
+        evidence: { format: p.format },
+      };
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      // Attribute names come from traffic: a key may itself be personal data.
+      const name = safeToken(String(p.additionalProperty ?? p.unevaluatedProperty));
+      const attribute = child(at, name);
+      return {
+        kind: 'unknown_attribute',
+        attribute,
+        message: `attribute ${attribute} is not in the contract`,
+        evidence: { keyword: e.keyword },
+      };
+    }
+    default:
+      if (SUMMARY_KEYWORDS.has(e.keyword)) return null;
+      return {
+        kind: 'constraint_violation',
+        attribute: where,
+        message: BOUND_KEYWORDS.has(e.keyword)
+          ? `attribute ${where} breaks ${e.keyword}${p.limit !== undefined ? ` ${p.limit}` : ''}`
+          : `attribute ${where} breaks the contract rule ${e.keyword}`,
+        evidence: { keyword: e.keyword, ...(p.limit !== undefined ? { limit: p.limit } : {}) },
+      };
+  }
+}
+
+/** All problems of one event, one per (kind, attribute). */
+export function mapAjvErrors(errors: readonly ErrorObject[], event: unknown): SchemaProblem[] {
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const e of errors) {
+    const problem = mapAjvError(e, event);
+    if (!problem) continue;
+    const key = `${problem.kind}\u0000${problem.attribute}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem);
+  }
+  return out;
+}

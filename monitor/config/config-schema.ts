@@ -1,0 +1,95 @@
+import { completenessDetectorFactory } from '../../detectors/completeness/completeness-detector.js';
+import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
+
+/**
+ * The JSON Schema of earshot's configuration: every default in one place.
+ * A config file that breaks it is refused with the YAML key and the reason.
+ */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', default: '0.0.0.0' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        bodyLimitBytes: { type: 'integer', minimum: 1024, default: 5 * 1024 * 1024 },
+        maxBatch: { type: 'integer', minimum: 1, default: 5000 },
+      },
+    },
+    contracts: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** Folder of contracts/<event_type>/<version>.yaml; relative to the working directory. Null = the shipped ones. */
+        dir: { type: ['string', 'null'], default: null },
+      },
+    },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** PostgreSQL URL; null = embedded PGlite in dataDir. DATABASE_URL overrides. */
+        url: { type: ['string', 'null'], default: null },
+        dataDir: { type: 'string', default: '.earshot-data' },
+        flushIntervalMs: { type: 'integer', minimum: 10, default: 1000 },
+        windowSeconds: { type: 'integer', minimum: 1, default: 60 },
+        maxBatch: { type: 'integer', minimum: 1, default: 500 },
+        maxQueue: { type: 'integer', minimum: 1, default: 100_000 },
+      },
+    },
+    envelope: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: Object.fromEntries(
+        ['event_id', 'event_type', 'schema_version', 'occurred_at', 'user_id', 'conversation_id', 'channel'].map(
+          (k) => [k, { type: 'string', minLength: 1, default: k }],
+        ),
+      ),
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxDepth: { type: 'integer', minimum: 1, default: 32 },
+        maxStringLength: { type: 'integer', minimum: 1, default: 65_536 },
+        maxNodes: { type: 'integer', minimum: 1, default: 10_000 },
+      },
+    },
+    evaluateIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+    privacy: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** Salt for hashes in findings; set it so hashes agree across restarts and replicas. */
+        hashSalt: { type: ['string', 'null'], default: null },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+      },
+    },
+    detectors: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        schema_drift: { ...schemaDriftDetectorFactory.configSchema, default: {} },
+        completeness: { ...completenessDetectorFactory.configSchema, default: {} },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,47 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildConfig, ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('fills every default', () => {
+    const c = buildConfig({});
+    expect(c.server.port).toBe(8080);
+    expect(c.store.url).toBeNull();
+    expect(c.envelope.event_type).toBe('event_type');
+    expect(c.detectors.completeness.windowSeconds).toBe(300);
+    expect(c.contracts.dir).toMatch(/contracts$/);
+  });
+
+  it('lets the environment override the file', () => {
+    const c = buildConfig(
+      { server: { port: 9000 } },
+      { EARSHOT_PORT: '9100', DATABASE_URL: 'postgres://x@127.0.0.1/y', EARSHOT_LOG_LEVEL: 'warn' },
+    );
+    expect(c.server.port).toBe(9100);
+    expect(c.store.url).toBe('postgres://x@127.0.0.1/y');
+    expect(c.log.level).toBe('warn');
+  });
+
+  it('names the YAML key of an unknown or bad setting', () => {
+    expect(() => buildConfig({ store: { flushIntervalMs: 'soon' } })).toThrow(/store\.flushIntervalMs/);
+    expect(() => buildConfig({ server: { prot: 1 } })).toThrow(/server\.prot: unknown key/);
+    expect(() => buildConfig({ detectors: { completeness: { windowSeconds: -1 } } })).toThrow(
+      /detectors\.completeness\.windowSeconds/,
+    );
+    expect(() => buildConfig({}, { EARSHOT_PORT: 'eighty' })).toThrow(ConfigError);
+  });
+
+  it('reads a YAML file and reports one it cannot read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'earshot-config-'));
+    const file = join(dir, 'earshot.yaml');
+    await writeFile(file, 'server:\n  port: 9300\nenvelope:\n  event_type: type\n');
+    const c = await loadConfig({}, file);
+    expect(c.server.port).toBe(9300);
+    expect(c.envelope.event_type).toBe('type');
+    await expect(loadConfig({}, join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read config file/);
+    await writeFile(file, 'server: [1, 2');
+    await expect(loadConfig({}, file)).rejects.toThrow(/not valid YAML/);
+  });
+});

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import type { CompletenessConfig } from '../../detectors/completeness/completeness-detector.js';
+import type { SchemaDriftConfig } from '../../detectors/schema-drift/schema-drift-detector.js';
+import type { EnvelopeFields } from '../pipeline/envelope.js';
+import { CONFIG_SCHEMA } from './config-schema.js';
+import { packageRoot } from './package-root.js';
+
+export interface Config {
+  server: { host: string; port: number; bodyLimitBytes: number; maxBatch: number };
+  contracts: { dir: string };
+  store: {
+    url: string | null;
+    dataDir: string;
+    flushIntervalMs: number;
+    windowSeconds: number;
+    maxBatch: number;
+    maxQueue: number;
+  };
+  envelope: EnvelopeFields;
+  limits: { maxDepth: number; maxStringLength: number; maxNodes: number };
+  evaluateIntervalSeconds: number;
+  privacy: { hashSalt: string | null };
+  log: { level: string };
+  detectors: { schema_drift: SchemaDriftConfig; completeness: CompletenessConfig };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const validate = new Ajv2020({ allErrors: true, useDefaults: true, strict: false }).compile(CONFIG_SCHEMA);
+
+/** "/store/flushIntervalMs" -> "store.flushIntervalMs", the key as a user wrote it in YAML. */
+function keyOf(e: ErrorObject): string {
+  const base = e.instancePath.slice(1).replace(/\//g, '.');
+  const extra =
+    e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : e.keyword === 'required' ? String(e.params.missingProperty) : '';
+  return [base, extra].filter(Boolean).join('.') || '(root)';
+}
+
+/** Environment variables win over the file; each maps to one key. */
+function fromEnv(env: NodeJS.ProcessEnv, doc: Record<string, Record<string, unknown>>): void {
+  const set = (section: string, key: string, value: unknown) => {
+    doc[section] = { ...(doc[section] ?? {}), [key]: value };
+  };
+  if (env.EARSHOT_HOST) set('server', 'host', env.EARSHOT_HOST);
+  const port = env.EARSHOT_PORT ?? env.PORT;
+  if (port) set('server', 'port', /^\d+$/.test(port) ? Number(port) : port);
+  if (env.DATABASE_URL) set('store', 'url', env.DATABASE_URL);
+  if (env.EARSHOT_DATA_DIR) set('store', 'dataDir', env.EARSHOT_DATA_DIR);
+  if (env.EARSHOT_CONTRACTS_DIR) set('contracts', 'dir', env.EARSHOT_CONTRACTS_DIR);
+  if (env.EARSHOT_LOG_LEVEL) set('log', 'level', env.EARSHOT_LOG_LEVEL);
+  if (env.EARSHOT_HASH_SALT) set('privacy', 'hashSalt', env.EARSHOT_HASH_SALT);
+}
+
+/**
+ * Builds the configuration from a document (a parsed config file, or {}) and
+ * the environment, fills defaults and refuses a bad key with its name.
+ */
+export function buildConfig(doc: unknown, env: NodeJS.ProcessEnv = {}, source = 'configuration'): Config {
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${source}: must be a mapping`);
+  const copy = structuredClone(doc) as Record<string, Record<string, unknown>>;
+  fromEnv(env, copy);
+  if (!validate(copy)) {
+    const lines = (validate.errors ?? []).map((e) =>
+      e.keyword === 'additionalProperties' ? `${keyOf(e)}: unknown key` : `${keyOf(e)}: ${e.message}`,
+    );
+    throw new ConfigError(`${source} is invalid:\n  ${lines.join('\n  ')}`);
+  }
+  const config = copy as unknown as Config;
+  config.contracts.dir = config.contracts.dir ? resolve(config.contracts.dir) : join(packageRoot(), 'contracts');
+  return config;
+}
+
+/** Reads EARSHOT_CONFIG (or the given path) if any, then applies the environment. */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env, path = env.EARSHOT_CONFIG): Promise<Config> {
+  if (!path) return buildConfig({}, env);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  return buildConfig(doc, env, `config file ${path}`);
+}

@@ -1,0 +1,31 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Values that come from traffic (attribute names, enum values) may end up in
+ * findings. Short identifier-like tokens are kept as they are, because a data
+ * team needs to read "intent value refund_status appeared"; anything else is
+ * replaced by a salted hash, so raw PII never reaches the store or the logs.
+ */
+
+let salt = randomBytes(16);
+
+/** Sets the salt (from configuration) so hashes are stable across restarts and replicas. */
+export function setHashSalt(value: string): void {
+  salt = Buffer.from(value, 'utf8');
+}
+
+export function saltedHash(value: string): string {
+  return `hash:${createHmac('sha256', salt).update(value).digest('hex').slice(0, 16)}`;
+}
+
+// Identifier-like: letters first, no @, no spaces, no long digit runs (phone, card, account numbers).
+const SAFE = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
+const DIGIT_RUN = /\d{5,}/;
+
+export function isSafeToken(value: string): boolean {
+  return SAFE.test(value) && !DIGIT_RUN.test(value);
+}
+
+export function safeToken(value: string): string {
+  return isSafeToken(value) ? value : saltedHash(value);
+}

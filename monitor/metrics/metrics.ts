@@ -1,0 +1,144 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { FindingKind, Severity } from '../findings/finding.js';
+
+/** Label value for anything traffic names that configuration does not (unknown event types, versions). */
+export const UNKNOWN_LABEL = '__unknown__';
+
+export const EVENT_OUTCOMES = ['ok', 'warning', 'violation', 'rejected'] as const;
+export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
+
+export const SOURCES = ['http', 'file', 'demo', 'nats'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/**
+ * earshot's metrics, on a registry of their own (so tests and embedders do
+ * not share prom-client's global one). Label values come from configuration
+ * and code only: contract names and versions from the registry, detector and
+ * kind names from the detectors; anything else a request names is counted
+ * under UNKNOWN_LABEL, so traffic can never blow up the series count.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly events: Counter<'contract' | 'version' | 'outcome'>;
+  readonly findings: Counter<'detector' | 'kind' | 'severity'>;
+  readonly batchDuration: Histogram<'source'>;
+  readonly batchSize: Histogram<'source'>;
+  readonly storeQueueDepth: Gauge;
+  readonly storeWriteLag: Gauge;
+  readonly storeWrites: Counter<'outcome'>;
+  readonly storeDropped: Gauge;
+  readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
+  readonly contractsLoaded: Gauge;
+  private readonly knownContracts = new Map<string, Set<string>>();
+
+  constructor(opts: { version: string; collectProcess?: boolean } = { version: '0.0.0' }) {
+    const registers = [this.registry];
+    this.events = new Counter({
+      name: 'earshot_events_total',
+      help: 'Events checked, by contract, version and outcome (ok, warning, violation, rejected).',
+      labelNames: ['contract', 'version', 'outcome'],
+      registers,
+    });
+    this.findings = new Counter({
+      name: 'earshot_findings_total',
+      help: 'Findings reported, by detector, kind and severity.',
+      labelNames: ['detector', 'kind', 'severity'],
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: 'earshot_pipeline_batch_duration_seconds',
+      help: 'Time the pipeline spends on one batch of events, parse excluded.',
+      labelNames: ['source'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'earshot_batch_size_events',
+      help: 'Events per batch handed to the pipeline.',
+      labelNames: ['source'],
+      buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 5000],
+      registers,
+    });
+    this.storeQueueDepth = new Gauge({
+      name: 'earshot_store_queue_depth',
+      help: 'Aggregated findings waiting to be written to the store.',
+      registers,
+    });
+    this.storeWriteLag = new Gauge({
+      name: 'earshot_store_write_lag_seconds',
+      help: 'Age of the oldest finding not yet written to the store.',
+      registers,
+    });
+    this.storeWrites = new Counter({
+      name: 'earshot_store_writes_total',
+      help: 'Batched store writes, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.storeDropped = new Gauge({
+      name: 'earshot_store_dropped_findings',
+      help: 'Findings dropped because the store queue was full (since start).',
+      registers,
+    });
+    this.completeness = new Gauge({
+      name: 'earshot_completeness_ratio',
+      help: 'Non-null share of an attribute over the completeness window.',
+      labelNames: ['contract', 'version', 'attribute'],
+      registers,
+    });
+    this.contractsLoaded = new Gauge({
+      name: 'earshot_contract_versions',
+      help: 'Contract versions in the registry.',
+      registers,
+    });
+    const buildInfo = new Gauge({
+      name: 'earshot_build_info',
+      help: 'Build information; always 1.',
+      labelNames: ['version', 'node_version'],
+      registers,
+    });
+    buildInfo.set({ version: opts.version, node_version: process.version }, 1);
+    for (const outcome of ['ok', 'failed']) this.storeWrites.inc({ outcome }, 0);
+    for (const source of SOURCES) {
+      this.batchDuration.zero({ source });
+      this.batchSize.zero({ source });
+    }
+    for (const outcome of EVENT_OUTCOMES)
+      this.events.inc({ contract: UNKNOWN_LABEL, version: UNKNOWN_LABEL, outcome }, 0);
+    if (opts.collectProcess !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Declares the contracts and versions traffic may be counted under, each outcome starting at 0. */
+  declareContracts(pairs: Array<{ contract: string; version: string }>): void {
+    for (const { contract, version } of pairs) {
+      let versions = this.knownContracts.get(contract);
+      if (!versions) {
+        versions = new Set([UNKNOWN_LABEL]);
+        this.knownContracts.set(contract, versions);
+        for (const outcome of EVENT_OUTCOMES)
+          this.events.inc({ contract, version: UNKNOWN_LABEL, outcome }, 0);
+      }
+      if (versions.has(version)) continue;
+      versions.add(version);
+      for (const outcome of EVENT_OUTCOMES) this.events.inc({ contract, version, outcome }, 0);
+    }
+    let n = 0;
+    for (const v of this.knownContracts.values()) n += v.size - 1;
+    this.contractsLoaded.set(n);
+  }
+
+  /** Declares what detectors can report, each series starting at 0. */
+  declareFindings(detector: string, kinds: ReadonlyArray<{ kind: FindingKind; severity: Severity }>): void {
+    for (const { kind, severity } of kinds) this.findings.inc({ detector, kind, severity }, 0);
+  }
+
+  /** Label values for an event's contract: only names the registry declared, else UNKNOWN_LABEL. */
+  contractLabels(contract: string | null, version: string | null): { contract: string; version: string } {
+    const versions = contract === null ? undefined : this.knownContracts.get(contract);
+    if (!versions) return { contract: UNKNOWN_LABEL, version: UNKNOWN_LABEL };
+    return {
+      contract: contract!,
+      version: version !== null && versions.has(version) ? version : UNKNOWN_LABEL,
+    };
+  }
+}

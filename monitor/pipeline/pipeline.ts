@@ -1,0 +1,278 @@
+import type { ErrorObject } from 'ajv';
+import type { Detector, InspectContext, Mode } from '../../detectors/detector.js';
+import { SCHEMA_DETECTOR } from '../../detectors/schema/schema-detector.js';
+import { type Finding, type FindingKind, isViolation, makeFinding } from '../findings/finding.js';
+import { safeToken } from '../findings/safe-token.js';
+import { type EventOutcome, Metrics, type Source } from '../metrics/metrics.js';
+import type { ContractRegistry, ResolvedContract } from '../registry/registry.js';
+import { checkShape, DEFAULT_SHAPE_LIMITS, type ShapeLimits } from './check-shape.js';
+import {
+  type ConversationEvent,
+  DEFAULT_ENVELOPE_FIELDS,
+  type Envelope,
+  type EnvelopeFields,
+  readEnvelope,
+} from './envelope.js';
+import type { BatchItem } from './parse-body.js';
+import { redactAttributes } from './redact-attributes.js';
+
+/** Where findings go after metrics: the deduplicating store writer, or a collector in `check`. */
+export interface FindingSink {
+  push(finding: Finding): void;
+}
+
+export interface EventResult {
+  event_id: string | null;
+  status: EventOutcome;
+  findings: Finding[];
+}
+
+export interface BatchResult {
+  accepted: number;
+  rejected: number;
+  results: EventResult[];
+  /** Redact mode: the redacted copy of each accepted event, in order (null for rejected ones). */
+  redacted?: Array<ConversationEvent | null>;
+}
+
+export interface PipelineOptions {
+  registry: ContractRegistry;
+  detectors: Detector[];
+  metrics?: Metrics;
+  sinks?: FindingSink[];
+  envelope?: EnvelopeFields;
+  limits?: ShapeLimits;
+  clock?: () => Date;
+}
+
+/**
+ * The one pipeline every source, the CLI and the tests go through:
+ * parse -> envelope -> contract version -> validate -> per-event detectors ->
+ * verdict; findings to metrics and sinks. Synchronous, no I/O per event.
+ */
+export class Pipeline {
+  readonly registry: ContractRegistry;
+  readonly metrics: Metrics;
+  private readonly detectors: Detector[];
+  private readonly inspectors: Detector[];
+  private readonly sinks: FindingSink[];
+  private readonly fields: EnvelopeFields;
+  private readonly limits: ShapeLimits;
+  private readonly clock: () => Date;
+  /** Latest event time seen (ms): the clock of batch checks over historical files. */
+  private latestEventMs = Number.NEGATIVE_INFINITY;
+
+  constructor(opts: PipelineOptions) {
+    this.registry = opts.registry;
+    this.detectors = opts.detectors;
+    this.inspectors = opts.detectors.filter((d) => d.inspect);
+    this.metrics = opts.metrics ?? new Metrics({ version: '0.0.0', collectProcess: false });
+    this.sinks = opts.sinks ?? [];
+    this.fields = opts.envelope ?? DEFAULT_ENVELOPE_FIELDS;
+    this.limits = opts.limits ?? DEFAULT_SHAPE_LIMITS;
+    this.clock = opts.clock ?? (() => new Date());
+    this.metrics.declareContracts(this.registry.labelPairs());
+    for (const d of this.detectors) this.metrics.declareFindings(d.name, d.kinds);
+  }
+
+  /** Call after the registry gained versions, so their metric series exist. */
+  refreshContracts(): void {
+    this.metrics.declareContracts(this.registry.labelPairs());
+  }
+
+  processBatch(items: BatchItem[], opts: { mode?: Mode; source?: Source } = {}): BatchResult {
+    const mode = opts.mode ?? 'observe';
+    const source = opts.source ?? 'http';
+    const started = process.hrtime.bigint();
+    const now = this.clock();
+    const results: EventResult[] = new Array(items.length);
+    const redacted: Array<ConversationEvent | null> | undefined = mode === 'redact' ? [] : undefined;
+    // Counted per batch, then added to prom-client once per label set: label hashing per event would dominate.
+    const eventCounts = new Map<string, number>();
+    let accepted = 0;
+    for (let i = 0; i < items.length; i++) {
+      const { result, resolved, event } = this.processOne(items[i]!, mode, now);
+      results[i] = result;
+      if (result.status !== 'rejected') accepted++;
+      const labels = this.metrics.contractLabels(
+        resolved?.contract.contract ?? null,
+        resolved?.contract.version ?? null,
+      );
+      const key = `${labels.contract}\u0000${labels.version}\u0000${result.status}`;
+      eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1);
+      for (const f of result.findings) this.emit(f);
+      if (redacted) {
+        redacted.push(
+          result.status === 'rejected' || !event ? null : redactAttributes(event, resolved?.contract ?? null),
+        );
+      }
+    }
+    for (const [key, n] of eventCounts) {
+      const [contract, version, outcome] = key.split('\u0000') as [string, string, string];
+      this.metrics.events.inc({ contract, version, outcome }, n);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics.batchDuration.observe({ source }, seconds);
+    this.metrics.batchSize.observe({ source }, items.length);
+    return {
+      accepted,
+      rejected: items.length - accepted,
+      results,
+      ...(redacted ? { redacted } : {}),
+    };
+  }
+
+  /** Runs the windowed detectors over their windows; findings go to metrics and sinks too. */
+  evaluate(now: Date = this.clock()): Finding[] {
+    const out: Finding[] = [];
+    for (const d of this.detectors) {
+      if (!d.evaluate) continue;
+      for (const f of d.evaluate(now)) {
+        this.emit(f);
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
+  /** The latest event time seen, for evaluating windows over historical traffic. */
+  latestEventTime(): Date | null {
+    return Number.isFinite(this.latestEventMs) ? new Date(this.latestEventMs) : null;
+  }
+
+  async start(): Promise<void> {
+    for (const d of this.detectors) await d.start?.();
+  }
+
+  async stop(): Promise<void> {
+    for (const d of this.detectors) await d.stop?.();
+  }
+
+  private emit(f: Finding): void {
+    this.metrics.findings.inc({ detector: f.detector, kind: f.kind, severity: f.severity }, f.count);
+    for (const s of this.sinks) s.push(f);
+  }
+
+  private processOne(
+    item: BatchItem,
+    mode: Mode,
+    now: Date,
+  ): { result: EventResult; resolved: ResolvedContract | null; event: ConversationEvent | null } {
+    if (!item.ok) return this.refuse(null, null, item.reason, now);
+    const value = item.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      return this.refuse(null, null, `the event is ${what}, not a JSON object`, now);
+    }
+    const event = value as ConversationEvent;
+    const envelope = readEnvelope(event, this.fields);
+    const shapeProblem = checkShape(event, this.limits);
+    if (shapeProblem) return this.refuse(envelope, null, shapeProblem, now);
+    if (envelope.event_type === null) {
+      return this.refuse(
+        envelope,
+        `/${this.fields.event_type}`,
+        `the event has no ${this.fields.event_type}`,
+        now,
+      );
+    }
+    if (envelope.occurred_ms !== null && envelope.occurred_ms > this.latestEventMs) {
+      this.latestEventMs = envelope.occurred_ms;
+    }
+
+    const resolution = this.registry.resolve(envelope.event_type, envelope.schema_version);
+    if (!resolution.ok) {
+      const finding = this.schemaFinding(envelope, resolution.kind, null, resolution.message, now);
+      const refused = resolution.kind === 'retired_version' || mode === 'enforce';
+      return {
+        result: {
+          event_id: envelope.event_id,
+          status: refused ? 'rejected' : 'violation',
+          findings: [finding],
+        },
+        resolved: null,
+        event,
+      };
+    }
+    const resolved = resolution.resolved;
+    const findings: Finding[] = [];
+    if (resolution.deprecated) {
+      findings.push(
+        this.schemaFinding(
+          envelope,
+          'deprecated_version',
+          resolved,
+          `${resolved.contract.contract} ${resolved.contract.version} is deprecated`,
+          now,
+        ),
+      );
+    }
+    let errors: ErrorObject[] | null = null;
+    if (!resolved.validate(event)) errors = [...(resolved.validate.errors ?? [])];
+    const ctx: InspectContext = { envelope, contract: resolved, validationErrors: errors, mode, now };
+    for (const d of this.inspectors) {
+      const found = d.inspect!(event, ctx);
+      for (const f of found) findings.push(f);
+    }
+    let status: EventOutcome = 'ok';
+    if (findings.some(isViolation)) status = mode === 'enforce' ? 'rejected' : 'violation';
+    else if (findings.length > 0) status = 'warning';
+    return { result: { event_id: envelope.event_id, status, findings }, resolved, event };
+  }
+
+  private refuse(
+    envelope: Envelope | null,
+    attribute: string | null,
+    reason: string,
+    now: Date,
+  ): { result: EventResult; resolved: null; event: null } {
+    const finding = makeFinding(
+      {
+        detector: SCHEMA_DETECTOR,
+        kind: 'malformed',
+        attribute,
+        event_id: envelope?.event_id ?? null,
+        occurred_at: envelope?.occurred_at ?? null,
+        message: reason,
+      },
+      now,
+    );
+    return {
+      result: { event_id: envelope?.event_id ?? null, status: 'rejected', findings: [finding] },
+      resolved: null,
+      event: null,
+    };
+  }
+
+  private schemaFinding(
+    envelope: Envelope,
+    kind: FindingKind,
+    resolved: ResolvedContract | null,
+    message: string,
+    now: Date,
+  ): Finding {
+    // Only a contract the registry knows is named; anything else from traffic is shown as a safe token.
+    const named = kind === 'unknown_contract' ? null : envelope.event_type;
+    return makeFinding(
+      {
+        detector: SCHEMA_DETECTOR,
+        kind,
+        contract: resolved?.contract.contract ?? named,
+        version: resolved?.contract.version ?? null,
+        attribute:
+          kind === 'unknown_contract' ? `/${this.fields.event_type}` : `/${this.fields.schema_version}`,
+        event_id: envelope.event_id,
+        occurred_at: envelope.occurred_at,
+        message,
+        evidence:
+          kind === 'unknown_contract'
+            ? { event_type: safeToken(envelope.event_type ?? '') }
+            : {
+                requested_version:
+                  envelope.schema_version === null ? null : safeToken(envelope.schema_version),
+              },
+      },
+      now,
+    );
+  }
+}
