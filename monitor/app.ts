@@ -1,0 +1,134 @@
+import { type BuiltDetectors, buildDetectors } from '../detectors/build-detectors.js';
+import type { Config } from './config/config.js';
+import { PACKAGE_VERSION } from './config/package-version.js';
+import { setHashSalt } from './findings/safe-token.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import type { CompatibilityReport } from './registry/compatibility.js';
+import type { Contract } from './registry/contract.js';
+import { loadRegistry } from './registry/load-registry.js';
+import type { ContractRegistry } from './registry/registry.js';
+import { FindingWriter } from './store/finding-writer.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+/** Everything a running earshot holds: built once, shared by the HTTP server, the CLI and the tests. */
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly registry: ContractRegistry;
+  readonly metrics: Metrics;
+  readonly store: Store;
+  readonly writer: FindingWriter;
+  readonly pipeline: Pipeline;
+  readonly detectors: BuiltDetectors;
+  /** Adds a version through the API: refused when it breaks its declared compatibility; recorded in the store. */
+  publishContract(contract: Contract): Promise<CompatibilityReport>;
+  /** Runs the windowed detectors now and refreshes the gauges. */
+  evaluate(now?: Date): void;
+  start(): Promise<void>;
+  /** Stops timers, evaluates once more, flushes the store and closes it. Safe twice and before start. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** An already-open store (tests); otherwise one is opened from config.store. */
+  store?: Store;
+  /** Count process metrics (off in tests that build many apps). */
+  processMetrics?: boolean;
+}
+
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.log.level);
+  if (config.privacy.hashSalt) setHashSalt(config.privacy.hashSalt);
+  else logger.warn('privacy.hashSalt is not set: hashes in findings change on every restart');
+
+  const registry = await loadRegistry(config.contracts.dir, logger);
+
+  const store = opts.store ?? (await openStore({ url: config.store.url ?? undefined, dataDir: config.store.dataDir }));
+  for (const contract of await store.publishedContracts()) {
+    if (registry.get(contract.contract, contract.version)) continue;
+    try {
+      registry.add(contract, { enforceCompatibility: false });
+    } catch (err) {
+      logger.warn({ contract: contract.contract, version: contract.version, err }, 'published contract not loaded');
+    }
+  }
+  for (const name of registry.names()) for (const c of registry.versions(name)) await store.recordContractVersion(c);
+
+  const metrics = new Metrics({ version: PACKAGE_VERSION, collectProcess: opts.processMetrics !== false });
+  const writer = new FindingWriter(store, {
+    windowMs: config.store.windowSeconds * 1000,
+    flushIntervalMs: config.store.flushIntervalMs,
+    maxBatch: config.store.maxBatch,
+    maxQueue: config.store.maxQueue,
+    onFlush: (stats) => {
+      metrics.storeWrites.inc({ outcome: stats.ok ? 'ok' : 'failed' });
+      if (!stats.ok) logger.error({ err: stats.error }, 'store write failed; findings kept for the next flush');
+    },
+  });
+  const detectors = buildDetectors(config);
+  const pipeline = new Pipeline({
+    registry,
+    detectors: detectors.all,
+    metrics,
+    sinks: [writer],
+    envelope: config.envelope,
+    limits: config.limits,
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const evaluate = (now?: Date) => {
+    pipeline.evaluate(now);
+    for (const r of detectors.completeness.readings()) {
+      metrics.completeness.set({ contract: r.contract, version: r.version, attribute: r.attribute }, r.share);
+    }
+    metrics.storeQueueDepth.set(writer.queueDepth());
+    metrics.storeWriteLag.set(writer.lagSeconds());
+    metrics.storeDropped.set(writer.dropped());
+  };
+
+  return {
+    config,
+    logger,
+    registry,
+    metrics,
+    store,
+    writer,
+    pipeline,
+    detectors,
+    async publishContract(contract) {
+      const report = registry.add(contract);
+      await store.recordContractVersion(contract);
+      pipeline.refreshContracts();
+      return report;
+    },
+    evaluate,
+    async start() {
+      if (timer || stopped) return;
+      await pipeline.start();
+      writer.start();
+      timer = setInterval(() => {
+        try {
+          evaluate();
+        } catch (err) {
+          logger.error({ err }, 'evaluation failed');
+        }
+      }, config.evaluateIntervalSeconds * 1000);
+      timer.unref();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      evaluate();
+      await pipeline.stop();
+      await writer.stop();
+      await store.close();
+    },
+  };
+}
