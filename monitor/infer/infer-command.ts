@@ -87,7 +87,7 @@ export async function runInfer(argv: InferArgs, io: InferIo): Promise<number> {
     throw err;
   }
 
-  const texts = drafts.map((d) => header(d, source) + stringify(d.contract));
+  const texts = drafts.map((d) => header(d, source) + stringify(d.contract, { lineWidth: 0 }));
   if (argv.out === undefined) {
     io.stdout.write(texts.join('---\n'));
     return 0;

@@ -10,6 +10,8 @@ export interface InferContractOptions extends InferSchemaOptions {
   owner?: string;
   /** Envelope field naming the event type (DESIGN.md: configurable). */
   eventTypeField?: string;
+  /** Event types drafted at most (default 100); events of further types are counted, not kept. */
+  maxEventTypes?: number;
 }
 
 export interface Draft {
@@ -47,9 +49,13 @@ export class ContractInferrer {
   private readonly byType = new Map<string, SchemaAccumulator>();
   private readonly untyped: SchemaAccumulator;
   private readonly field: string;
+  private readonly maxTypes: number;
+  /** Events whose type came after maxEventTypes others. */
+  private overflow = 0;
 
   constructor(private readonly options: InferContractOptions = {}) {
     this.field = options.eventTypeField ?? 'event_type';
+    this.maxTypes = options.maxEventTypes ?? 100;
     this.untyped = new SchemaAccumulator(options);
   }
 
@@ -61,6 +67,10 @@ export class ContractInferrer {
     }
     let acc = this.byType.get(type);
     if (!acc) {
+      if (this.byType.size >= this.maxTypes) {
+        this.overflow++;
+        return this;
+      }
       acc = new SchemaAccumulator(this.options);
       this.byType.set(type, acc);
     }
@@ -70,16 +80,18 @@ export class ContractInferrer {
 
   merge(other: ContractInferrer): this {
     this.untyped.merge(other.untyped);
+    this.overflow += other.overflow;
     for (const [type, theirs] of other.byType) {
       const mine = this.byType.get(type);
       if (mine) mine.merge(theirs);
+      else if (this.byType.size >= this.maxTypes) this.overflow += theirs.events;
       else this.byType.set(type, new SchemaAccumulator(this.options).merge(theirs));
     }
     return this;
   }
 
   get events(): number {
-    let n = this.untyped.events;
+    let n = this.untyped.events + this.overflow;
     for (const acc of this.byType.values()) n += acc.events;
     return n;
   }
@@ -116,6 +128,9 @@ export class ContractInferrer {
       } else {
         warnings.push(`${untyped} events without a string ${this.field} were left out`);
       }
+    }
+    if (this.overflow > 0) {
+      warnings.push(`${this.overflow} events of more than ${this.maxTypes} event types were left out`);
     }
     if (name !== undefined && this.byType.size > 0) {
       warnings.push(`name "${name}" not used: contracts are named after the events' ${this.field}`);
