@@ -1,5 +1,8 @@
 import type { Config } from '../monitor/config/config.js';
-import { type CompletenessDetector, createCompletenessDetector } from './completeness/completeness-detector.js';
+import {
+  type CompletenessDetector,
+  createCompletenessDetector,
+} from './completeness/completeness-detector.js';
 import type { Detector } from './detector.js';
 import { createSchemaDetector } from './schema/schema-detector.js';
 import { createSchemaDriftDetector } from './schema-drift/schema-drift-detector.js';

@@ -89,7 +89,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       return {
         kind: 'type_mismatch',
         attribute: where,
-        message: `attribute ${where} must be ${p.type} but is ${actual}`,
+        message: `attribute ${where} must be ${String(p.type).split(',').join(' or ')} but is ${actual}`,
         evidence: { expected: p.type, actual },
       };
     }

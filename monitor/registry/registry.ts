@@ -101,7 +101,11 @@ export class ContractRegistry {
     if (version === null) {
       resolved = this.defaultVersion.get(eventType);
       if (!resolved) {
-        return { ok: false, kind: 'unknown_version', message: `${eventType} has no active version` };
+        // Every version retired means the event type itself is retired, not that a version is missing.
+        const retired = versions.some((v) => v.contract.status === 'retired');
+        return retired
+          ? { ok: false, kind: 'retired_version', message: `every version of ${eventType} is retired` }
+          : { ok: false, kind: 'unknown_version', message: `${eventType} has no active version` };
       }
     } else {
       resolved = versions.find((v) => v.contract.version === version);
