@@ -1,0 +1,67 @@
+import pg from 'pg';
+import type { SqlExecutor, SqlQueryable } from './sql.js';
+
+export interface PgSqlOptions {
+  url: string;
+  /** Schema to put earshot's tables in (set as the connections' search_path). */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
+  return {
+    async query<R>(text: string, params?: unknown[]) {
+      const res = await client.query(text, params);
+      return { rows: res.rows as R[] };
+    },
+    async exec(text: string) {
+      // Without parameters pg uses the simple protocol, which accepts several statements.
+      await client.query(text);
+    },
+  };
+}
+
+/** PostgreSQL through a `pg` Pool. */
+export function createPgSql(options: PgSqlOptions): SqlExecutor {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it
+  // would crash the process. The pool drops that client and the next query reports.
+  pool.on('error', () => {});
+  const base = queryable(pool);
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'postgres',
+    query: base.query,
+    exec: base.exec,
+    async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(queryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          // The connection is unusable: destroy it instead of returning it to the pool.
+          broken = rollbackErr as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}

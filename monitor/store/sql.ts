@@ -1,0 +1,15 @@
+/** The few operations the store needs from a database; one implementation per driver. */
+export interface SqlQueryable {
+  /** One statement with `$1`-style parameters. */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** One or more statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+export interface SqlExecutor extends SqlQueryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Safe to call twice. */
+  close(): Promise<void>;
+}
