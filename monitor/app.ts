@@ -65,8 +65,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     maxBatch: config.store.maxBatch,
     maxQueue: config.store.maxQueue,
     onFlush: (stats) => {
-      metrics.storeWrites.inc({ outcome: stats.ok ? 'ok' : 'failed' });
-      if (!stats.ok) logger.error({ err: stats.error }, 'store write failed; findings kept for the next flush');
+      if (stats.written === 0 && !stats.error) return;
+      metrics.storeWrites.inc({ outcome: stats.error ? 'failed' : 'ok' });
+      if (stats.error) {
+        logger.error({ err: stats.error, retained: stats.retained }, 'store write failed; findings kept for the next flush');
+      }
     },
   });
   const detectors = buildDetectors(config);
