@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { App } from '../app.js';
+import { contractsRoute } from './contracts-route.js';
+import { registerErrorHandling } from './error-handler.js';
+import { eventsRoute } from './events-route.js';
+import { findingsRoute } from './findings-route.js';
+import { healthRoute } from './health-route.js';
+import { metricsRoute } from './metrics-route.js';
+
+/**
+ * Builds the HTTP API over an App, ready but not listening. The caller owns
+ * the lifecycle: listen(), then on shutdown server.close() (drains in-flight
+ * requests) before app.stop() (flushes the store).
+ *
+ * Each route group is an encapsulated plugin, so the body types one accepts
+ * (NDJSON for events, YAML for contracts) do not leak to the others.
+ */
+export async function buildServer(app: App): Promise<FastifyInstance> {
+  const server = Fastify({
+    // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
+    loggerInstance: app.logger as FastifyBaseLogger,
+    bodyLimit: app.config.server.bodyLimitBytes,
+    // Requests are logged once, lightly, below: Fastify's own log lines carry the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+
+  registerErrorHandling(server);
+  server.removeAllContentTypeParsers();
+  server.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  await server.register(async (s) => eventsRoute(s, app));
+  await server.register(async (s) => contractsRoute(s, app));
+  await server.register(async (s) => findingsRoute(s, app));
+  await server.register(async (s) => healthRoute(s, app));
+  await server.register(async (s) => metricsRoute(s, app));
+  return server;
+}
