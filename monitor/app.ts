@@ -47,16 +47,23 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   const registry = await loadRegistry(config.contracts.dir, logger);
 
-  const store = opts.store ?? (await openStore({ url: config.store.url ?? undefined, dataDir: config.store.dataDir }));
+  const store =
+    opts.store ?? (await openStore({ url: config.store.url ?? undefined, dataDir: config.store.dataDir }));
+  // Recorded as 'file' so a version whose file is deleted does not come back from the store on restart.
+  for (const name of registry.names()) {
+    for (const c of registry.versions(name)) await store.recordContractVersion(c, 'file');
+  }
   for (const contract of await store.publishedContracts()) {
     if (registry.get(contract.contract, contract.version)) continue;
     try {
       registry.add(contract, { enforceCompatibility: false });
     } catch (err) {
-      logger.warn({ contract: contract.contract, version: contract.version, err }, 'published contract not loaded');
+      logger.warn(
+        { contract: contract.contract, version: contract.version, err },
+        'published contract not loaded',
+      );
     }
   }
-  for (const name of registry.names()) for (const c of registry.versions(name)) await store.recordContractVersion(c);
 
   const metrics = new Metrics({ version: PACKAGE_VERSION, collectProcess: opts.processMetrics !== false });
   const writer = new FindingWriter(store, {
@@ -68,7 +75,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (stats.written === 0 && !stats.error) return;
       metrics.storeWrites.inc({ outcome: stats.error ? 'failed' : 'ok' });
       if (stats.error) {
-        logger.error({ err: stats.error, retained: stats.retained }, 'store write failed; findings kept for the next flush');
+        logger.error(
+          { err: stats.error, retained: stats.retained },
+          'store write failed; findings kept for the next flush',
+        );
       }
     },
   });
@@ -106,7 +116,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     detectors,
     async publishContract(contract) {
       const report = registry.add(contract);
-      await store.recordContractVersion(contract);
+      await store.recordContractVersion(contract, 'api');
       pipeline.refreshContracts();
       return report;
     },
