@@ -1,4 +1,5 @@
 import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
+import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
 import type { Detector, DetectorFactory } from '../detector.js';
 import { SubWindows } from '../stats/sub-windows.js';
@@ -47,13 +48,9 @@ export interface CompletenessReading {
   minimum: number;
 }
 
-function present(event: Record<string, unknown>, path: string[]): boolean {
-  let cur: unknown = event;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return false;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur !== undefined && cur !== null;
+function present(event: Record<string, unknown>, keys: string[]): boolean {
+  const v = valueAtKeys(event, keys);
+  return v !== undefined && v !== null;
 }
 
 export interface CompletenessDetector extends Detector {
@@ -83,12 +80,7 @@ export function createCompletenessDetector(config: Partial<CompletenessConfig> =
       contract: rc.contract.contract,
       version: rc.contract.version,
       pointers,
-      paths: pointers.map((p) =>
-        p
-          .slice(1)
-          .split('/')
-          .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')),
-      ),
+      paths: pointers.map(pointerKeys),
       minimums: pointers.map((p) => rules[p] ?? 0),
       windows: new SubWindows(subMs, cfg.subWindows, () => ({ total: 0, present: pointers.map(() => 0) })),
       reportedUntil: pointers.map(() => Number.NEGATIVE_INFINITY),

@@ -1,4 +1,6 @@
 import { type Finding, type FindingKind, makeFinding } from '../../monitor/findings/finding.js';
+import { valueAtKeys, valueAtPointer } from '../../monitor/findings/json-pointer.js';
+import { jsonType } from '../../monitor/findings/json-type.js';
 import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
 import type { Detector, DetectorFactory } from '../detector.js';
@@ -28,33 +30,6 @@ interface Drift {
   last_seen: string;
   samples: string[];
   observed: Map<string, number>;
-}
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-function at(root: Record<string, unknown>, path: string[]): unknown {
-  let cur: unknown = root;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
-
-function valueAtPointer(root: unknown, pointer: string): unknown {
-  if (pointer === '' || pointer === '/') return root;
-  return at(
-    root as Record<string, unknown>,
-    pointer
-      .slice(1)
-      .split('/')
-      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')),
-  );
 }
 
 /**
@@ -124,7 +99,7 @@ export function createSchemaDriftDetector(config: Partial<SchemaDriftConfig> = {
         plans.set(ctx.contract, plan);
       }
       for (const obj of plan) {
-        const value = obj.path.length === 0 ? event : at(event, obj.path);
+        const value = obj.path.length === 0 ? event : valueAtKeys(event, obj.path);
         if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
         for (const k in value) {
           if (obj.declared.has(k)) continue;
@@ -133,7 +108,7 @@ export function createSchemaDriftDetector(config: Partial<SchemaDriftConfig> = {
             ctx.contract,
             'unknown_attribute',
             attribute,
-            typeOf((value as Record<string, unknown>)[k]),
+            jsonType((value as Record<string, unknown>)[k]),
             id,
             when,
           );
@@ -145,7 +120,7 @@ export function createSchemaDriftDetector(config: Partial<SchemaDriftConfig> = {
             record(ctx.contract, p.kind, p.attribute, String(p.evidence.actual), id, when);
           } else if (p.kind === 'enum_violation') {
             const v = valueAtPointer(event, p.attribute);
-            const shown = typeof v === 'string' ? safeToken(v) : typeOf(v);
+            const shown = typeof v === 'string' ? safeToken(v) : jsonType(v);
             record(ctx.contract, p.kind, p.attribute, shown, id, when);
           } else if (p.kind === 'unknown_attribute') {
             record(ctx.contract, p.kind, p.attribute, 'closed_model', id, when);

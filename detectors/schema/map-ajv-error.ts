@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { FindingKind } from '../../monitor/findings/finding.js';
+import { childPointer, valueAtPointer } from '../../monitor/findings/json-pointer.js';
+import { jsonType } from '../../monitor/findings/json-type.js';
 import { safeToken } from '../../monitor/findings/safe-token.js';
 
 /** One problem an event has against its schema, in earshot's words rather than ajv's. */
@@ -34,29 +36,6 @@ const BOUND_KEYWORDS = new Set([
 // Combinators repeat the errors of their branches; the branch errors carry the useful pointer.
 const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'not', '$ref']);
 
-function child(path: string, key: string): string {
-  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-}
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-/** Reads the value at a JSON pointer, only to report its type. */
-function valueAt(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
-  let cur: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
 /**
  * Maps one ajv error to a problem, or null when the error only summarises
  * others (anyOf, oneOf, ...) that are reported on their own.
@@ -67,7 +46,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
-      const attribute = child(at, String(p.missingProperty));
+      const attribute = childPointer(at, String(p.missingProperty));
       return {
         kind: 'missing_required',
         attribute,
@@ -76,16 +55,16 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       };
     }
     case 'dependentRequired': {
-      const attribute = child(at, String(p.missingProperty));
+      const attribute = childPointer(at, String(p.missingProperty));
       return {
         kind: 'missing_required',
         attribute,
-        message: `attribute ${attribute} is required when ${child(at, String(p.property))} is present`,
-        evidence: { keyword: 'dependentRequired', when: child(at, String(p.property)) },
+        message: `attribute ${attribute} is required when ${childPointer(at, String(p.property))} is present`,
+        evidence: { keyword: 'dependentRequired', when: childPointer(at, String(p.property)) },
       };
     }
     case 'type': {
-      const actual = typeOf(valueAt(event, at));
+      const actual = jsonType(valueAtPointer(event, at));
       return {
         kind: 'type_mismatch',
         attribute: where,
@@ -115,7 +94,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
     case 'unevaluatedProperties': {
       // Attribute names come from traffic: a key may itself be personal data.
       const name = safeToken(String(p.additionalProperty ?? p.unevaluatedProperty));
-      const attribute = child(at, name);
+      const attribute = childPointer(at, name);
       return {
         kind: 'unknown_attribute',
         attribute,

@@ -1,3 +1,4 @@
+import { pointerKeys, valueAtKeys } from '../findings/json-pointer.js';
 import { saltedHash } from '../findings/safe-token.js';
 import type { Contract } from '../registry/contract.js';
 import type { ConversationEvent } from './envelope.js';
@@ -14,14 +15,10 @@ export function redactAttributes(event: ConversationEvent, contract: Contract | 
   if (!contract) return copy;
   for (const [pointer, rule] of Object.entries(contract.attributes)) {
     if (!rule.redact || rule.redact === 'none') continue;
-    const keys = pointer
-      .slice(1)
-      .split('/')
-      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = keys.pop()!;
-    let parent: unknown = copy;
-    for (const k of keys)
-      parent = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[k] : undefined;
+    const keys = pointerKeys(pointer);
+    const last = keys.pop();
+    if (last === undefined) continue;
+    const parent = valueAtKeys(copy, keys);
     if (!parent || typeof parent !== 'object' || !(last in parent)) continue;
     const obj = parent as Record<string, unknown>;
     const value = obj[last];
