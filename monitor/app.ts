@@ -82,6 +82,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       }
     },
   });
+  metrics.probeStore(() => ({
+    queueDepth: writer.queueDepth(),
+    lagSeconds: writer.lagSeconds(),
+    dropped: writer.dropped(),
+  }));
   const detectors = buildDetectors(config);
   const pipeline = new Pipeline({
     registry,
@@ -100,9 +105,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     for (const r of detectors.completeness.readings()) {
       metrics.completeness.set({ contract: r.contract, version: r.version, attribute: r.attribute }, r.share);
     }
-    metrics.storeQueueDepth.set(writer.queueDepth());
-    metrics.storeWriteLag.set(writer.lagSeconds());
-    metrics.storeDropped.set(writer.dropped());
   };
 
   return {

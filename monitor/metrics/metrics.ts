@@ -10,6 +10,12 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 export const SOURCES = ['http', 'file', 'demo', 'nats'] as const;
 export type Source = (typeof SOURCES)[number];
 
+export interface StoreReading {
+  queueDepth: number;
+  lagSeconds: number;
+  dropped: number;
+}
+
 /**
  * earshot's metrics, on a registry of their own (so tests and embedders do
  * not share prom-client's global one). Label values come from configuration
@@ -30,6 +36,8 @@ export class Metrics {
   readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
   readonly contractsLoaded: Gauge;
   private readonly knownContracts = new Map<string, Set<string>>();
+  /** Read at scrape time, so queue gauges are current rather than as of the last evaluation. */
+  private storeProbe: (() => StoreReading) | null = null;
 
   constructor(opts: { version: string; collectProcess?: boolean } = { version: '0.0.0' }) {
     const registers = [this.registry];
@@ -63,11 +71,19 @@ export class Metrics {
       name: 'earshot_store_queue_depth',
       help: 'Aggregated findings waiting to be written to the store.',
       registers,
+      collect: () => {
+        const r = this.storeProbe?.();
+        if (r) this.storeQueueDepth.set(r.queueDepth);
+      },
     });
     this.storeWriteLag = new Gauge({
       name: 'earshot_store_write_lag_seconds',
       help: 'Age of the oldest finding not yet written to the store.',
       registers,
+      collect: () => {
+        const r = this.storeProbe?.();
+        if (r) this.storeWriteLag.set(r.lagSeconds);
+      },
     });
     this.storeWrites = new Counter({
       name: 'earshot_store_writes_total',
@@ -77,8 +93,12 @@ export class Metrics {
     });
     this.storeDropped = new Gauge({
       name: 'earshot_store_dropped_findings',
-      help: 'Findings dropped because the store queue was full (since start).',
+      help: 'Findings dropped because the store queue was full or refused as data (since start).',
       registers,
+      collect: () => {
+        const r = this.storeProbe?.();
+        if (r) this.storeDropped.set(r.dropped);
+      },
     });
     this.completeness = new Gauge({
       name: 'earshot_completeness_ratio',
@@ -106,6 +126,11 @@ export class Metrics {
     for (const outcome of EVENT_OUTCOMES)
       this.events.inc({ contract: UNKNOWN_LABEL, version: UNKNOWN_LABEL, outcome }, 0);
     if (opts.collectProcess !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the store gauges read their values at scrape time. */
+  probeStore(probe: () => StoreReading): void {
+    this.storeProbe = probe;
   }
 
   /** Declares the contracts and versions traffic may be counted under, each outcome starting at 0. */
