@@ -1,0 +1,124 @@
+import { PACKAGE_VERSION } from '../config/package-version.js';
+import { CHECK_HELP, runCheck } from './check-command.js';
+import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './cli-io.js';
+import { CONTRACTS_CHECK_HELP, runContractsCheck } from './contracts-check-command.js';
+import { CONTRACTS_INFER_HELP, runContractsInfer } from './contracts-infer-command.js';
+import { DEMO_HELP, runDemo } from './demo-command.js';
+import { GENERATE_HELP, runGenerate } from './generate-command.js';
+import { runServe, SERVE_HELP } from './serve-command.js';
+
+export const MAIN_HELP = `Usage: earshot <command> [options]
+
+Checks conversation events against versioned data contracts and reports
+schema drift, missing attributes, PII leaks, consent violations and drift.
+
+Commands:
+  serve                  run the HTTP API (/v1/events, /v1/findings, /metrics, ...)
+  demo                   serve plus synthetic traffic with injected faults and a live summary
+  check FILE|-           check NDJSON events; exit 1 on violations
+  contracts check        lint contracts, compile them, check compatibility between versions
+  contracts infer FILE   draft a contract from sample NDJSON traffic
+  generate --count N     write synthetic NDJSON events (with faults) to stdout
+
+Options:
+  -h, --help             show help; earshot <command> --help for a command
+  -v, --version          print the version
+
+Environment:
+  EARSHOT_CONFIG         YAML configuration file
+  EARSHOT_HOST, EARSHOT_PORT (or PORT), EARSHOT_CONTRACTS_DIR, EARSHOT_DATA_DIR,
+  DATABASE_URL, EARSHOT_LOG_LEVEL, EARSHOT_HASH_SALT override its keys
+
+Exit codes:
+  0  success: no violation (check), every contract sound (contracts check),
+     clean stop (serve, demo)
+  1  check found a violation; contracts check found an invalid or breaking
+     version; serve or demo failed to shut down cleanly
+  2  usage error, unreadable input, invalid configuration or contracts, or
+     the command could not run
+`;
+
+type Command = { help: string; run: (args: string[], io: CliIo) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  serve: { help: SERVE_HELP, run: runServe },
+  demo: { help: DEMO_HELP, run: runDemo },
+  check: { help: CHECK_HELP, run: runCheck },
+  generate: { help: GENERATE_HELP, run: runGenerate },
+};
+
+const CONTRACTS_HELP = `Usage: earshot contracts <check|infer> [options]
+
+  contracts check [--dir DIR] [--format text|json]
+  contracts infer FILE|- [--out DIR] [--name NAME] [--version V]
+
+Run earshot contracts <subcommand> --help for details.
+`;
+
+const CONTRACTS_COMMANDS: Record<string, Command> = {
+  check: { help: CONTRACTS_CHECK_HELP, run: runContractsCheck },
+  infer: { help: CONTRACTS_INFER_HELP, run: runContractsInfer },
+};
+
+/** Finds the command an argv names: ["contracts", "check", ...] -> contracts check. */
+function resolve(argv: string[]): { name: string; command: Command; args: string[] } {
+  const [first, ...rest] = argv;
+  if (first === 'contracts') {
+    const [sub, ...args] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      const run = async (_args: string[], io: CliIo) => {
+        (sub === undefined ? io.stderr : io.stdout).write(CONTRACTS_HELP);
+        return sub === undefined ? EXIT_USAGE : EXIT_OK;
+      };
+      return { name: 'contracts', command: { help: CONTRACTS_HELP, run }, args: [] };
+    }
+    const command = CONTRACTS_COMMANDS[sub];
+    if (!command)
+      throw new UsageError(`unknown command "contracts ${sub}"; try contracts check or contracts infer`);
+    return { name: `contracts ${sub}`, command, args };
+  }
+  const command = first === undefined ? undefined : COMMANDS[first];
+  if (!command) throw new UsageError(`unknown command "${first}"`);
+  return { name: first!, command, args: rest };
+}
+
+/**
+ * Runs the CLI for `argv` (without node and the script) and returns the exit
+ * code. Errors never escape: a usage error prints its message and a hint.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? argv.slice(1) : [];
+    if (topic.length > 0) {
+      try {
+        io.stdout.write(resolve(topic).command.help);
+        return EXIT_OK;
+      } catch (err) {
+        io.stderr.write(`earshot: ${(err as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+    }
+    (first === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
+    return first === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${PACKAGE_VERSION}\n`);
+    return EXIT_OK;
+  }
+  let name = 'earshot';
+  try {
+    const resolved = resolve(argv);
+    name = `earshot ${resolved.name}`;
+    return await resolved.command.run(resolved.args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const hint = name === 'earshot' ? 'earshot --help' : `${name} --help`;
+      io.stderr.write(`${name}: ${err.message}\nRun '${hint}' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    io.stderr.write(`${name}: ${(err as Error).message ?? String(err)}${code ? ` (${code})` : ''}\n`);
+    return EXIT_USAGE;
+  }
+}
