@@ -38,6 +38,10 @@ const FASTIFY_ERRORS: Record<string, Answer> = {
     status: 415,
     body: { error: 'unsupported_media_type', message: 'this route does not accept that content type' },
   },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    body: { error: 'bad_request', message: 'the URL is not validly percent-encoded' },
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     body: { error: 'bad_request', message: 'the content length does not match the body' },
@@ -140,13 +144,19 @@ export function answerFor(err: unknown): Answer | null {
  * error and answered without it.
  */
 export function registerErrorHandling(server: FastifyInstance): void {
-  server.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const answer = answerFor(err);
-    if (answer) return reply.code(answer.status).send(answer.body);
-    request.log.error({ err, route: request.routeOptions.url, method: request.method }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: 'internal error' } satisfies ErrorBody);
-  });
+  server.setErrorHandler(handleError);
   server.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' } satisfies ErrorBody),
   );
+}
+
+/**
+ * Answers any error; also Fastify's `frameworkErrors` option (errors raised
+ * before routing, e.g. a badly encoded URL, which the error handler never sees).
+ */
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const answer = answerFor(err);
+  if (answer) return reply.code(answer.status).send(answer.body);
+  request.log.error({ err, route: request.routeOptions?.url, method: request.method }, 'request failed');
+  return reply.code(500).send({ error: 'internal', message: 'internal error' } satisfies ErrorBody);
 }

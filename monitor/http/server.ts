@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { App } from '../app.js';
 import { contractsRoute } from './contracts-route.js';
-import { registerErrorHandling } from './error-handler.js';
+import { handleError, registerErrorHandling } from './error-handler.js';
 import { eventsRoute } from './events-route.js';
 import { findingsRoute } from './findings-route.js';
 import { healthRoute } from './health-route.js';
@@ -23,6 +23,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     // Requests are logged once, lightly, below: Fastify's own log lines carry the raw URL.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    frameworkErrors: handleError,
   });
 
   registerErrorHandling(server);
