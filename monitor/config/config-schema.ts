@@ -49,9 +49,15 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: Object.fromEntries(
-        ['event_id', 'event_type', 'schema_version', 'occurred_at', 'user_id', 'conversation_id', 'channel'].map(
-          (k) => [k, { type: 'string', minLength: 1, default: k }],
-        ),
+        [
+          'event_id',
+          'event_type',
+          'schema_version',
+          'occurred_at',
+          'user_id',
+          'conversation_id',
+          'channel',
+        ].map((k) => [k, { type: 'string', minLength: 1, default: k }]),
       ),
     },
     limits: {

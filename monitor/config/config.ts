@@ -41,7 +41,11 @@ const validate = new Ajv2020({ allErrors: true, useDefaults: true, strict: false
 function keyOf(e: ErrorObject): string {
   const base = e.instancePath.slice(1).replace(/\//g, '.');
   const extra =
-    e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : e.keyword === 'required' ? String(e.params.missingProperty) : '';
+    e.keyword === 'additionalProperties'
+      ? String(e.params.additionalProperty)
+      : e.keyword === 'required'
+        ? String(e.params.missingProperty)
+        : '';
   return [base, extra].filter(Boolean).join('.') || '(root)';
 }
 
@@ -76,12 +80,17 @@ export function buildConfig(doc: unknown, env: NodeJS.ProcessEnv = {}, source = 
     throw new ConfigError(`${source} is invalid:\n  ${lines.join('\n  ')}`);
   }
   const config = copy as unknown as Config;
-  config.contracts.dir = config.contracts.dir ? resolve(config.contracts.dir) : join(packageRoot(), 'contracts');
+  config.contracts.dir = config.contracts.dir
+    ? resolve(config.contracts.dir)
+    : join(packageRoot(), 'contracts');
   return config;
 }
 
 /** Reads EARSHOT_CONFIG (or the given path) if any, then applies the environment. */
-export async function loadConfig(env: NodeJS.ProcessEnv = process.env, path = env.EARSHOT_CONFIG): Promise<Config> {
+export async function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  path = env.EARSHOT_CONFIG,
+): Promise<Config> {
   if (!path) return buildConfig({}, env);
   let text: string;
   try {
