@@ -3,7 +3,7 @@ import type { DemoSnapshot } from './demo-snapshot.js';
 import { clock, count, percent } from './format.js';
 
 /** Finding kinds listed on the terminal. */
-const TOP_KINDS = 8;
+const TOP_KINDS = 16;
 
 /** The summary as lines for a terminal redrawn in place; `final` leaves out what only a running demo offers. */
 export function formatSummary(s: DemoSnapshot, final = false): string[] {
