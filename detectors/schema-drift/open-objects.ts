@@ -8,8 +8,11 @@ export interface OpenObject {
   declared: Set<string>;
 }
 
+/** Open only when undeclared keys are unconstrained: a schema-valued additionalProperties is a map the contract allows. */
 function isOpen(schema: JsonSchema): boolean {
-  return schema.additionalProperties !== false && schema.unevaluatedProperties !== false;
+  const extra = schema.additionalProperties;
+  const unevaluated = schema.unevaluatedProperties;
+  return (extra === undefined || extra === true) && (unevaluated === undefined || unevaluated === true);
 }
 
 /**

@@ -119,7 +119,7 @@ export function createSchemaDriftDetector(config: Partial<SchemaDriftConfig> = {
           if (p.kind === 'type_mismatch') {
             record(ctx.contract, p.kind, p.attribute, String(p.evidence.actual), id, when);
           } else if (p.kind === 'enum_violation') {
-            const v = valueAtPointer(event, p.attribute);
+            const v = valueAtPointer(event, p.instancePath);
             const shown = typeof v === 'string' ? safeToken(v) : jsonType(v);
             record(ctx.contract, p.kind, p.attribute, shown, id, when);
           } else if (p.kind === 'unknown_attribute') {

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { FindingKind } from '../../monitor/findings/finding.js';
-import { childPointer, valueAtPointer } from '../../monitor/findings/json-pointer.js';
+import { childPointer, pointerKeys, valueAtPointer } from '../../monitor/findings/json-pointer.js';
 import { jsonType } from '../../monitor/findings/json-type.js';
 import { safeToken } from '../../monitor/findings/safe-token.js';
 
@@ -10,6 +10,8 @@ export interface SchemaProblem {
   /** JSON pointer of the attribute concerned. */
   attribute: string;
   message: string;
+  /** Where ajv found it in this event (array positions kept), to read the value's type. */
+  instancePath: string;
   /** Safe facts only: expected type, format, bound, keyword. Never the offending value. */
   evidence: Record<string, unknown>;
 }
@@ -41,7 +43,7 @@ const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else
  * others (anyOf, oneOf, ...) that are reported on their own.
  */
 export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | null {
-  const at = e.instancePath;
+  const at = attributePath(e.instancePath);
   const where = at || '/';
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -49,6 +51,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       const attribute = childPointer(at, String(p.missingProperty));
       return {
         kind: 'missing_required',
+        instancePath: e.instancePath,
         attribute,
         message: `required attribute ${attribute} is missing`,
         evidence: { keyword: 'required' },
@@ -58,15 +61,17 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       const attribute = childPointer(at, String(p.missingProperty));
       return {
         kind: 'missing_required',
+        instancePath: e.instancePath,
         attribute,
         message: `attribute ${attribute} is required when ${childPointer(at, String(p.property))} is present`,
         evidence: { keyword: 'dependentRequired', when: childPointer(at, String(p.property)) },
       };
     }
     case 'type': {
-      const actual = jsonType(valueAtPointer(event, at));
+      const actual = jsonType(valueAtPointer(event, e.instancePath));
       return {
         kind: 'type_mismatch',
+        instancePath: e.instancePath,
         attribute: where,
         message: `attribute ${where} must be ${String(p.type).split(',').join(' or ')} but is ${actual}`,
         evidence: { expected: p.type, actual },
@@ -78,6 +83,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       const shown = allowed.slice(0, 20).map((v) => JSON.stringify(v));
       return {
         kind: 'enum_violation',
+        instancePath: e.instancePath,
         attribute: where,
         message: `attribute ${where} is not one of ${shown.join(', ')}${allowed.length > 20 ? ', ...' : ''}`,
         evidence: { allowed: allowed.slice(0, 50) },
@@ -86,6 +92,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
     case 'format':
       return {
         kind: 'format_violation',
+        instancePath: e.instancePath,
         attribute: where,
         message: `attribute ${where} is not a valid ${p.format}`,
         evidence: { format: p.format },
@@ -97,6 +104,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       const attribute = childPointer(at, name);
       return {
         kind: 'unknown_attribute',
+        instancePath: e.instancePath,
         attribute,
         message: `attribute ${attribute} is not in the contract`,
         evidence: { keyword: e.keyword },
@@ -106,6 +114,7 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
       if (SUMMARY_KEYWORDS.has(e.keyword)) return null;
       return {
         kind: 'constraint_violation',
+        instancePath: e.instancePath,
         attribute: where,
         message: BOUND_KEYWORDS.has(e.keyword)
           ? `attribute ${where} breaks ${e.keyword}${p.limit !== undefined ? ` ${p.limit}` : ''}`
@@ -119,13 +128,34 @@ export function mapAjvError(e: ErrorObject, event: unknown): SchemaProblem | nul
 export function mapAjvErrors(errors: readonly ErrorObject[], event: unknown): SchemaProblem[] {
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
+  let more = 0;
   for (const e of errors) {
     const problem = mapAjvError(e, event);
     if (!problem) continue;
     const key = `${problem.kind}\u0000${problem.attribute}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(problem);
+    if (out.length < MAX_PROBLEMS_PER_EVENT) out.push(problem);
+    else more++;
   }
+  const last = out[out.length - 1];
+  if (more > 0 && last) last.evidence = { ...last.evidence, more_problems: more };
   return out;
+}
+
+/** Enough to act on; a hostile event cannot turn into thousands of findings. */
+export const MAX_PROBLEMS_PER_EVENT = 20;
+
+/**
+ * The attribute an ajv instance path names, in contract terms: array
+ * positions collapse to `items` (one finding for a bad array, not one per
+ * element, the same pointer compatibility reports use), and keys that may be
+ * personal data (map-like objects keyed by traffic) become salted hashes.
+ */
+export function attributePath(instancePath: string): string {
+  if (instancePath === '') return '';
+  return pointerKeys(instancePath).reduce(
+    (path, key) => childPointer(path, /^\d+$/.test(key) ? 'items' : safeToken(key)),
+    '',
+  );
 }

@@ -32,7 +32,7 @@ export class Metrics {
   readonly storeQueueDepth: Gauge;
   readonly storeWriteLag: Gauge;
   readonly storeWrites: Counter<'outcome'>;
-  readonly storeDropped: Gauge;
+  readonly storeDropped: Counter;
   readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
   readonly contractsLoaded: Gauge;
   private readonly knownContracts = new Map<string, Set<string>>();
@@ -91,13 +91,17 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
-    this.storeDropped = new Gauge({
-      name: 'earshot_store_dropped_findings',
-      help: 'Findings dropped because the store queue was full or refused as data (since start).',
+    let droppedSeen = 0;
+    this.storeDropped = new Counter({
+      name: 'earshot_store_dropped_findings_total',
+      help: 'Findings dropped because the store queue was full or the database refused them as data.',
       registers,
       collect: () => {
         const r = this.storeProbe?.();
-        if (r) this.storeDropped.set(r.dropped);
+        if (r && r.dropped > droppedSeen) {
+          this.storeDropped.inc(r.dropped - droppedSeen);
+          droppedSeen = r.dropped;
+        }
       },
     });
     this.completeness = new Gauge({

@@ -28,7 +28,7 @@ export interface Envelope {
   event_id: string | null;
   event_type: string | null;
   schema_version: string | null;
-  /** Event time, RFC 3339 as sent; windows and consent use it. */
+  /** Event time as RFC 3339 in UTC, or null when absent or unparsable; windows and consent use it. */
   occurred_at: string | null;
   /** Event time in ms since the epoch, or null when absent or unparsable. */
   occurred_ms: number | null;
@@ -49,14 +49,16 @@ export function readEnvelope(
   event: ConversationEvent,
   fields: EnvelopeFields = DEFAULT_ENVELOPE_FIELDS,
 ): Envelope {
-  const occurred_at = str(event[fields.occurred_at]);
-  const ms = occurred_at === null ? Number.NaN : Date.parse(occurred_at);
+  const raw = str(event[fields.occurred_at]);
+  const ms = raw === null ? Number.NaN : Date.parse(raw);
+  const valid = !Number.isNaN(ms);
   return {
     event_id: str(event[fields.event_id]),
     event_type: str(event[fields.event_type]),
     schema_version: str(event[fields.schema_version]),
-    occurred_at,
-    occurred_ms: Number.isNaN(ms) ? null : ms,
+    // Normalised, never the raw text: a junk occurred_at could carry personal data into findings.
+    occurred_at: valid ? new Date(ms).toISOString() : null,
+    occurred_ms: valid ? ms : null,
     user_id: str(event[fields.user_id]),
     conversation_id: str(event[fields.conversation_id]),
     channel: str(event[fields.channel]),

@@ -223,3 +223,73 @@ describe('Pipeline', () => {
     ).toEqual([]);
   });
 });
+
+describe('Pipeline against hostile events', () => {
+  it('reports a bad array once, caps problems per event and never echoes keys or times from traffic', () => {
+    const registry = new ContractRegistry();
+    registry.add({
+      ...STARTED_OPEN,
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          event_id: { type: 'string' },
+          event_type: { const: 'test.started' },
+          occurred_at: { type: 'string' },
+          embedding: { type: 'array', items: { type: 'number' } },
+          labels: { type: 'object', additionalProperties: { type: 'string' } },
+          ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`n${i}`, { type: 'number' }])),
+        },
+      },
+    });
+    const pipeline = new Pipeline({ registry, detectors: buildDetectors(buildConfig({})).all });
+    const event: Record<string, unknown> = {
+      event_id: 'e1',
+      event_type: 'test.started',
+      occurred_at: 'call Jane on +1 555 123 4567',
+      embedding: Array(4096).fill(''),
+      labels: { 'jane.doe@example.com': 5 },
+    };
+    const one = pipeline.processBatch(items(event)).results[0]!.findings;
+    expect(one.filter((f) => f.attribute === '/embedding/items')).toHaveLength(1);
+    expect(one.find((f) => f.attribute?.startsWith('/labels/hash:'))).toBeDefined();
+    const text = JSON.stringify(one);
+    expect(text).not.toContain('jane.doe@example.com');
+    expect(text).not.toContain('555 123');
+    expect(one.every((f) => f.occurred_at === null)).toBe(true);
+
+    for (let i = 0; i < 30; i++) event[`n${i}`] = 'x';
+    const capped = pipeline.processBatch(items(event)).results[0]!.findings;
+    expect(capped).toHaveLength(20);
+    expect(capped[19]!.evidence.more_problems).toBeGreaterThan(0);
+  });
+
+  it('keeps the clock of historical checks on resolved events not far in the future', () => {
+    const registry = new ContractRegistry();
+    registry.add(STARTED_OPEN);
+    const now = new Date('2026-11-01T10:00:00Z');
+    const pipeline = new Pipeline({ registry, detectors: [], clock: () => now });
+    pipeline.processBatch(
+      items(
+        { event_id: 'a', event_type: 'test.started', occurred_at: '2026-11-01T09:00:00Z' },
+        { event_id: 'b', event_type: 'no.such', occurred_at: '2099-01-01T00:00:00Z' },
+      ),
+    );
+    expect(pipeline.latestEventTime()?.toISOString()).toBe('2026-11-01T09:00:00.000Z');
+    pipeline.processBatch(
+      items({ event_id: 'c', event_type: 'test.started', occurred_at: '2099-01-01T00:00:00Z' }),
+    );
+    expect(pipeline.latestEventTime()?.toISOString()).toBe('2026-11-01T10:01:00.000Z');
+  });
+
+  it('counts an unknown version of a known contract under that contract', async () => {
+    const registry = new ContractRegistry();
+    registry.add(STARTED_OPEN);
+    const metrics = new Metrics({ version: 't', collectProcess: false });
+    const pipeline = new Pipeline({ registry, detectors: [], metrics });
+    pipeline.processBatch(items({ event_id: 'a', event_type: 'test.started', schema_version: '8.0.0' }));
+    expect(await metrics.registry.metrics()).toContain(
+      'earshot_events_total{contract="test.started",version="__unknown__",outcome="violation"} 1',
+    );
+  });
+});

@@ -91,12 +91,13 @@ export class Pipeline {
     const eventCounts = new Map<string, number>();
     let accepted = 0;
     for (let i = 0; i < items.length; i++) {
-      const { result, resolved, event } = this.processOne(items[i]!, mode, now);
+      const { result, resolved, event, named } = this.processOne(items[i]!, mode, now);
       results[i] = result;
       if (result.status !== 'rejected') accepted++;
+      // contractLabels keeps only names the registry declared, so traffic cannot invent series.
       const labels = this.metrics.contractLabels(
-        resolved?.contract.contract ?? null,
-        resolved?.contract.version ?? null,
+        resolved?.contract.contract ?? named?.contract ?? null,
+        resolved?.contract.version ?? named?.version ?? null,
       );
       const key = `${labels.contract}\u0000${labels.version}\u0000${result.status}`;
       eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1);
@@ -157,7 +158,13 @@ export class Pipeline {
     item: BatchItem,
     mode: Mode,
     now: Date,
-  ): { result: EventResult; resolved: ResolvedContract | null; event: ConversationEvent | null } {
+  ): {
+    result: EventResult;
+    resolved: ResolvedContract | null;
+    event: ConversationEvent | null;
+    /** What an unresolved event named, for metric labels (filtered against the registry there). */
+    named?: { contract: string | null; version: string | null };
+  } {
     if (!item.ok) return this.refuse(null, null, item.reason, now);
     const value = item.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -176,11 +183,13 @@ export class Pipeline {
         now,
       );
     }
-    if (envelope.occurred_ms !== null && envelope.occurred_ms > this.latestEventMs) {
-      this.latestEventMs = envelope.occurred_ms;
-    }
-
     const resolution = this.registry.resolve(envelope.event_type, envelope.schema_version);
+    // The clock of historical checks: only events that resolved, and never far past our own clock,
+    // so one event dated 2099 cannot slide every window past the traffic.
+    if (resolution.ok && envelope.occurred_ms !== null) {
+      const ms = Math.min(envelope.occurred_ms, now.getTime() + 60_000);
+      if (ms > this.latestEventMs) this.latestEventMs = ms;
+    }
     if (!resolution.ok) {
       const finding = this.schemaFinding(envelope, resolution.kind, null, resolution.message, now);
       const refused = resolution.kind === 'retired_version' || mode === 'enforce';
@@ -192,6 +201,7 @@ export class Pipeline {
         },
         resolved: null,
         event,
+        named: { contract: envelope.event_type, version: envelope.schema_version },
       };
     }
     const resolved = resolution.resolved;
@@ -258,7 +268,11 @@ export class Pipeline {
         detector: SCHEMA_DETECTOR,
         kind,
         contract: resolved?.contract.contract ?? named,
-        version: resolved?.contract.version ?? null,
+        version:
+          resolved?.contract.version ??
+          (kind === 'retired_version' && envelope.schema_version !== null
+            ? safeToken(envelope.schema_version)
+            : null),
         attribute:
           kind === 'unknown_contract' ? `/${this.fields.event_type}` : `/${this.fields.schema_version}`,
         event_id: envelope.event_id,

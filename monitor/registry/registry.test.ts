@@ -74,3 +74,26 @@ describe('ContractRegistry', () => {
     expect(() => r.add({ ...breaking, compatibility: 'none' })).not.toThrow();
   });
 });
+
+describe('ContractRegistry lifecycle and history', () => {
+  it('moves a version through its lifecycle without a new version', () => {
+    const r = registry(MESSAGE_V1, MESSAGE_V2);
+    r.add({ ...MESSAGE_V2, status: 'retired' });
+    expect(r.get('test.message', '1.1.0')?.status).toBe('retired');
+    expect(r.resolve('test.message', null)).toMatchObject({ ok: true, deprecated: true });
+  });
+
+  it('refuses a version below the latest, which would leave the later one unchecked', () => {
+    const r = registry(MESSAGE_V2);
+    expect(() => r.add({ ...MESSAGE_V1, status: 'active' })).toThrow(/below the latest version 1.1.0/);
+  });
+
+  it('loads versions that share a $id', () => {
+    const withId = (c: Contract): Contract => ({
+      ...c,
+      schema: { ...c.schema, $id: 'https://example.com/message' },
+    });
+    const r = registry(withId(MESSAGE_V1), withId(MESSAGE_V2));
+    expect(r.versions('test.message')).toHaveLength(2);
+  });
+});

@@ -45,15 +45,38 @@ export class ContractRegistry {
       if (JSON.stringify(existing.contract) === JSON.stringify(contract)) {
         return checkCompatibility(this.earlier(contract), contract);
       }
+      // A lifecycle move (active -> deprecated -> retired) changes nothing events are checked against.
+      if (
+        JSON.stringify({ ...existing.contract, status: null }) ===
+        JSON.stringify({ ...contract, status: null })
+      ) {
+        const i = versions.indexOf(existing);
+        versions[i] = { ...existing, contract };
+        this.refreshDefault(contract.contract);
+        return checkCompatibility(this.earlier(contract), contract);
+      }
       throw new ContractError(
         `${contract.contract} ${contract.version} exists with other content; publish a new version`,
         'version_exists',
         [{ pointer: '/version', reason: 'version exists with other content' }],
       );
     }
+    if (options.enforceCompatibility !== false) {
+      const latest = versions[versions.length - 1];
+      // A version slipped under a later one would leave that later version's compatibility unchecked.
+      if (latest && semver.lt(contract.version, latest.contract.version)) {
+        throw new ContractError(
+          `${contract.contract} ${contract.version} is below the latest version ${latest.contract.version}; publish a higher version`,
+          'invalid_contract',
+          [{ pointer: '/version', reason: `must be above ${latest.contract.version}` }],
+        );
+      }
+    }
     let validate: ValidateFunction;
     try {
-      validate = this.ajv.compile(contract.schema);
+      // Versions of one contract often share a $id; ajv keys schemas by $id, so compile without it.
+      const { $id: _id, ...schema } = contract.schema;
+      validate = this.ajv.compile(schema);
     } catch (err) {
       throw new ContractError(
         `${contract.contract} ${contract.version}: schema does not compile: ${(err as Error).message}`,
