@@ -228,7 +228,7 @@ describe.each(testStores())('store on $name', (target) => {
       await store.writeFindings(rows);
     });
 
-    it('without filter: all, newest last_seen first', async () => {
+    it('without filter: all, newest insertion first', async () => {
       expect(await kinds({})).toEqual(['consent_missing', 'pii_leak', 'type_mismatch', 'missing_required']);
     });
 
@@ -292,8 +292,34 @@ describe.each(testStores())('store on $name', (target) => {
     expect(pageSizes).toEqual([10, 10, 10, 10, 10, 3]);
     expect(new Set(seen).size).toBe(53);
     expect([...seen].sort()).toEqual(rows.map((r) => r.id).sort());
-    const lastSeen = (await all(store, { limit: 10 })).map((f) => f.last_seen);
-    expect(lastSeen).toEqual([...lastSeen].sort().reverse());
+    // Newest rows first by insertion, whatever their last_seen.
+    expect(seen).toEqual(rows.map((r) => r.id).reverse());
+  });
+
+  it('pages every row exactly once while rows are updated between page requests', async () => {
+    const store = await target.open();
+    const row = (i: number, lastSeen: string) =>
+      agg({ id: `u-${i}`, attribute: `/u${i}`, first_seen: lastSeen, last_seen: lastSeen });
+    const at = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
+    for (let i = 0; i < 12; i++) await store.writeFindings([row(i, at(i))]);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let request = 0; ; request++) {
+      const page = await store.queryFindings({ limit: 3, cursor });
+      seen.push(...page.items.map((f) => f.id));
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+      // The same dedup key again, newer than anything: a row not yet paged
+      // (u-0, the oldest) and one already paged move their last_seen.
+      await store.writeFindings([row(0, at(30 + request)), row(11, at(40 + request))]);
+    }
+
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => `u-${11 - i}`));
+    const updated = (await all(store)).find((f) => f.attribute === '/u0');
+    expect(updated?.count).toBeGreaterThan(1);
   });
 
   it('pages with filters kept across pages', async () => {

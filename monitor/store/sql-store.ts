@@ -196,6 +196,13 @@ export class SqlStore implements Store {
     });
   }
 
+  /**
+   * Newest rows first by insertion (seq descending), paged on seq alone. Not
+   * by last_seen: folding a repeat into a row moves its last_seen (and an
+   * older repeat moves first_seen), which would carry the row across a
+   * cursor between two page requests and skip or repeat it. seq never changes
+   * for a row, so every row present when paging starts is seen exactly once.
+   */
   async queryFindings(
     filter: FindingFilter,
   ): Promise<{ items: StoredFinding[]; next_cursor: string | null }> {
@@ -218,18 +225,19 @@ export class SqlStore implements Store {
     }
     if (filter.cursor !== undefined) {
       const c = decodeCursor(filter.cursor);
-      where.push(`(last_seen, seq) < (${param(c.lastSeen)}::timestamptz, ${param(c.seq)}::bigint)`);
+      where.push(`seq < ${param(c.seq)}::bigint`);
     }
     const { rows } = await this.sql.query<FindingRow>(
       `SELECT ${FINDING_COLUMNS} FROM findings f
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       -- Qualified: the bare names would sort by the text columns of the select list.
-       ORDER BY f.last_seen DESC, f.seq DESC
+       -- Qualified: the bare name would sort by the text column of the select list.
+       ORDER BY f.seq DESC
        LIMIT ${param(limit + 1)}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // The cursor still carries last_seen so cursors stay one format; only seq positions the next page.
     return {
       items: page.map(toStoredFinding),
       next_cursor:
