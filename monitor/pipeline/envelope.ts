@@ -45,6 +45,9 @@ function str(v: unknown): string | null {
   return null;
 }
 
+// Timestamps in this shape are kept as sent (cheap on the hot path); anything else Date.parse accepts is rewritten.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 export function readEnvelope(
   event: ConversationEvent,
   fields: EnvelopeFields = DEFAULT_ENVELOPE_FIELDS,
@@ -57,7 +60,7 @@ export function readEnvelope(
     event_type: str(event[fields.event_type]),
     schema_version: str(event[fields.schema_version]),
     // Normalised, never the raw text: a junk occurred_at could carry personal data into findings.
-    occurred_at: valid ? new Date(ms).toISOString() : null,
+    occurred_at: !valid ? null : RFC3339.test(raw!) ? raw : new Date(ms).toISOString(),
     occurred_ms: valid ? ms : null,
     user_id: str(event[fields.user_id]),
     conversation_id: str(event[fields.conversation_id]),
