@@ -136,4 +136,21 @@ describe('GET /v1/findings', () => {
     }
     expect((await query('')).status).toBe(200);
   });
+
+  it('refuses an unknown (e.g. mistyped) query parameter with 400 naming it, not unfiltered results', async () => {
+    const r = await query('?sevrity=error');
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('sevrity'),
+      details: [expect.objectContaining({ pointer: '/querystring/sevrity' })],
+    });
+    const known = await query('?severity=error&limit=5');
+    expect(known.status).toBe(200);
+
+    // A parameter name that could be request content is refused without being repeated.
+    const odd = await query(`?${encodeURIComponent('jane.doe@example.com')}=1`);
+    expect(odd.status).toBe(400);
+    expect(JSON.stringify(odd.body)).not.toContain('jane.doe');
+  });
 });

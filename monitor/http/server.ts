@@ -24,6 +24,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     frameworkErrors: handleError,
+    // Fastify's default drops properties a schema does not name, so a mistyped
+    // filter (?sevrity=error) would answer unfiltered results. Schemas that
+    // say additionalProperties: false refuse them instead; open schemas still accept them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   registerErrorHandling(server);
