@@ -1,5 +1,6 @@
 import { completenessDetectorFactory } from '../../detectors/completeness/completeness-detector.js';
 import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
+import { DEFAULT_ENVELOPE_FIELDS } from '../pipeline/envelope.js';
 
 /**
  * The JSON Schema of earshot's configuration: every default in one place.
@@ -49,15 +50,10 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: Object.fromEntries(
-        [
-          'event_id',
-          'event_type',
-          'schema_version',
-          'occurred_at',
-          'user_id',
-          'conversation_id',
-          'channel',
-        ].map((k) => [k, { type: 'string', minLength: 1, default: k }]),
+        Object.entries(DEFAULT_ENVELOPE_FIELDS).map(([k, v]) => [
+          k,
+          { type: 'string', minLength: 1, default: v },
+        ]),
       ),
     },
     limits: {
