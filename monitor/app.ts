@@ -53,8 +53,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   for (const name of registry.names()) {
     for (const c of registry.versions(name)) await store.recordContractVersion(c, 'file');
   }
+  // Versions published through the API, and lifecycle moves (a status change) of file versions too.
   for (const contract of await store.publishedContracts()) {
-    if (registry.get(contract.contract, contract.version)) continue;
     try {
       registry.add(contract, { enforceCompatibility: false });
     } catch (err) {
