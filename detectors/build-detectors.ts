@@ -4,19 +4,37 @@ import {
   createCompletenessDetector,
 } from './completeness/completeness-detector.js';
 import type { Detector } from './detector.js';
+import type { PiiAnalyzer } from './pii/analyzer.js';
+import { createPiiAnalyzer } from './pii/default-recognizers.js';
+import { createPiiDetector } from './pii/pii-detector.js';
+import { createEventRedactor, type EventRedactor } from './pii/redact-event.js';
 import { createSchemaDetector } from './schema/schema-detector.js';
 import { createSchemaDriftDetector } from './schema-drift/schema-drift-detector.js';
 
 export interface BuiltDetectors {
   all: Detector[];
   completeness: CompletenessDetector;
+  /** The PII analyzer the detector, the redactor and the event-id guard share. */
+  analyzer: PiiAnalyzer;
+  /** Redact mode's redactor, sharing the PII detector's analyzer and configured operators. */
+  redactor: EventRedactor;
 }
 
 /** The detectors earshot runs, in the order they see each event, from their config sections. */
 export function buildDetectors(config: Pick<Config, 'detectors'>): BuiltDetectors {
   const completeness = createCompletenessDetector(config.detectors.completeness);
-  return {
-    all: [createSchemaDetector(), createSchemaDriftDetector(config.detectors.schema_drift), completeness],
+  const pii = config.detectors.pii;
+  const analyzer = createPiiAnalyzer({ threshold: pii.threshold, entities: pii.entities ?? undefined });
+  const all: Detector[] = [
+    createSchemaDetector(),
+    createSchemaDriftDetector(config.detectors.schema_drift),
     completeness,
+  ];
+  if (pii.enabled) all.push(createPiiDetector(pii, analyzer));
+  return {
+    all,
+    completeness,
+    analyzer,
+    redactor: createEventRedactor({ analyzer, operators: pii.operators }),
   };
 }

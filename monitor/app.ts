@@ -91,6 +91,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const pipeline = new Pipeline({
     registry,
     detectors: detectors.all,
+    redactor: detectors.redactor,
+    piiAnalyzer: detectors.analyzer,
     metrics,
     sinks: [writer],
     envelope: config.envelope,

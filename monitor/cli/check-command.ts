@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { buildDetectors } from '../../detectors/build-detectors.js';
@@ -25,6 +26,9 @@ Options:
                        contract, kind and attribute with example event ids and
                        line numbers, warnings summarised. json: totals, counts
                        by kind, groups and every finding with its line.
+  --redact OUT         also write every accepted event, its PII redacted, as
+                       NDJSON to OUT (- for stdout; the report then goes to
+                       stderr). Lines that are not events are left out.
   --contracts DIR      contracts folder (default: contracts.dir from
                        EARSHOT_CONFIG, EARSHOT_CONTRACTS_DIR, else the shipped ones)
   -h, --help           show this help
@@ -74,6 +78,25 @@ async function openInput(file: string, io: CliIo): Promise<Input> {
   return { stream, source: file, totalBytes: size, bytesRead: () => stream.bytesRead };
 }
 
+/** Where `--redact` writes: stdout for -, else a new file (created or truncated). */
+async function openRedactOutput(target: string, io: CliIo): Promise<NodeJS.WritableStream> {
+  if (target === '') throw new UsageError('--redact needs a file (or - for stdout)');
+  if (target === '-') return io.stdout;
+  const out = createWriteStream(target);
+  try {
+    await once(out, 'open');
+  } catch (err) {
+    throw new UsageError(`cannot write ${target}: ${reason(err)}`);
+  }
+  return out;
+}
+
+async function closeStream(out: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+}
+
 /** Builds the pipeline `check` runs: the configured registry and detectors, no store. */
 async function buildCheckPipeline(contractsDir: string, config: Awaited<ReturnType<typeof loadCliConfig>>) {
   let registry: Awaited<ReturnType<typeof loadRegistry>>;
@@ -83,9 +106,12 @@ async function buildCheckPipeline(contractsDir: string, config: Awaited<ReturnTy
     const why = err instanceof ContractError ? err.message : reason(err);
     throw new UsageError(`cannot load contracts from ${contractsDir}: ${why}`);
   }
+  const detectors = buildDetectors(config);
   return new Pipeline({
     registry,
-    detectors: buildDetectors(config).all,
+    detectors: detectors.all,
+    redactor: detectors.redactor,
+    piiAnalyzer: detectors.analyzer,
     envelope: config.envelope,
     limits: config.limits,
   });
@@ -100,17 +126,26 @@ async function checkLines(
   pipeline: Pipeline,
   tally: CheckTally,
   progress: ProgressBar | null,
+  redactTo: NodeJS.WritableStream | null,
 ): Promise<void> {
   let items: BatchItem[] = [];
   let lines: number[] = [];
-  const flush = () => {
-    const { results } = pipeline.processBatch(items, { source: 'file' });
+  const flush = async () => {
+    const { results, redacted } = pipeline.processBatch(items, {
+      source: 'file',
+      mode: redactTo ? 'redact' : 'observe',
+    });
     for (let i = 0; i < results.length; i++) {
       tally.addEvent(results[i]!.status, results[i]!.findings, lines[i]!);
     }
     items = [];
     lines = [];
     progress?.update(tally.events, input.bytesRead());
+    if (redactTo && redacted) {
+      let out = '';
+      for (const e of redacted) if (e) out += `${JSON.stringify(e)}\n`;
+      if (out && !redactTo.write(out)) await once(redactTo, 'drain');
+    }
   };
   const reader = createInterface({ input: input.stream, crlfDelay: Number.POSITIVE_INFINITY })[
     Symbol.asyncIterator
@@ -130,9 +165,9 @@ async function checkLines(
     if (text === '') continue;
     items.push(parseLine(text, lineNo));
     lines.push(lineNo);
-    if (items.length >= CHUNK_LINES) flush();
+    if (items.length >= CHUNK_LINES) await flush();
   }
-  if (items.length > 0) flush();
+  if (items.length > 0) await flush();
 }
 
 /** `earshot check FILE|-`. Returns the exit code. */
@@ -142,6 +177,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     {
       format: { type: 'string', default: 'text' },
       contracts: { type: 'string' },
+      redact: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -164,19 +200,23 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const pipeline = await buildCheckPipeline(config.contracts.dir, config);
   const input = await openInput(positionals[0]!, io);
 
+  const redactTo = values.redact === undefined ? null : await openRedactOutput(values.redact, io);
+  const report = redactTo === io.stdout ? io.stderr : io.stdout;
+
   const tally = new CheckTally({ keepFindings: format === 'json' });
   const progress = io.stderr.isTTY ? new ProgressBar(io.stderr, { totalBytes: input.totalBytes }) : null;
   await pipeline.start();
   try {
-    await checkLines(input, pipeline, tally, progress);
+    await checkLines(input, pipeline, tally, progress, redactTo);
     // Windows close at the latest event time, so a historical file is judged by its own clock.
     tally.addWindowed(pipeline.evaluate(pipeline.latestEventTime() ?? new Date()));
   } finally {
     progress?.clear();
     await pipeline.stop();
+    if (redactTo && redactTo !== io.stdout) await closeStream(redactTo as WriteStream);
   }
 
-  io.stdout.write(
+  report.write(
     format === 'json'
       ? `${JSON.stringify(checkJson(tally, input.source))}\n`
       : formatCheckText(tally, input.source),

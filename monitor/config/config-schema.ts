@@ -1,4 +1,5 @@
 import { completenessDetectorFactory } from '../../detectors/completeness/completeness-detector.js';
+import { piiDetectorFactory } from '../../detectors/pii/pii-detector.js';
 import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
 import { DEFAULT_ENVELOPE_FIELDS } from '../pipeline/envelope.js';
 
@@ -91,6 +92,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         schema_drift: { ...schemaDriftDetectorFactory.configSchema, default: {} },
         completeness: { ...completenessDetectorFactory.configSchema, default: {} },
+        pii: { ...piiDetectorFactory.configSchema, default: {} },
       },
     },
   },

@@ -29,3 +29,10 @@ export function isSafeToken(value: string): boolean {
 export function safeToken(value: string): string {
   return isSafeToken(value) ? value : saltedHash(value);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for an RFC 4122-shaped UUID: opaque by construction, so it cannot hold PII. */
+export function isUuid(value: string): boolean {
+  return value.length === 36 && value.charCodeAt(8) === 45 && UUID.test(value);
+}

@@ -82,6 +82,34 @@ export const BATCH_RESULT_SCHEMA = {
   },
 } as const;
 
+const ENTITY_SPAN_SCHEMA = {
+  type: 'object',
+  required: ['entity', 'start', 'end', 'score'],
+  properties: {
+    entity: { type: 'string' },
+    start: { type: 'integer' },
+    end: { type: 'integer' },
+    score: { type: 'number' },
+    pointer: { type: 'string' },
+  },
+} as const;
+
+/** POST /v1/redact: a redacted text or event, and where the entities were (offsets into the original). */
+export const REDACT_RESULT_SCHEMA = {
+  type: 'object',
+  required: ['redacted', 'entities'],
+  properties: {
+    redacted: { anyOf: [{ type: 'string' }, freeObject] },
+    entities: { type: 'array', items: ENTITY_SPAN_SCHEMA },
+    contract: {
+      anyOf: [
+        { type: 'null' },
+        { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+      ],
+    },
+  },
+} as const;
+
 export const CONTRACT_VERSION_SUMMARY_SCHEMA = {
   type: 'object',
   required: ['version', 'status', 'compatibility', 'owner'],

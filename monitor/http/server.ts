@@ -6,6 +6,7 @@ import { eventsRoute } from './events-route.js';
 import { findingsRoute } from './findings-route.js';
 import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { redactRoute } from './redact-route.js';
 
 /**
  * Builds the HTTP API over an App, ready but not listening. The caller owns
@@ -45,6 +46,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   });
 
   await server.register(async (s) => eventsRoute(s, app));
+  await server.register(async (s) => redactRoute(s, app));
   await server.register(async (s) => contractsRoute(s, app));
   await server.register(async (s) => findingsRoute(s, app));
   await server.register(async (s) => healthRoute(s, app));

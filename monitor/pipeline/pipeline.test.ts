@@ -6,7 +6,6 @@ import { Metrics } from '../metrics/metrics.js';
 import { ContractRegistry } from '../registry/registry.js';
 import type { BatchItem } from './parse-body.js';
 import { Pipeline } from './pipeline.js';
-import { MASK } from './redact-attributes.js';
 import { MESSAGE_V1, MESSAGE_V2, message, RETIRED, STARTED_OPEN } from './test-contracts.js';
 
 function items(...values: unknown[]): BatchItem[] {
@@ -137,7 +136,7 @@ describe('Pipeline', () => {
     const event = message({ text: 'call me at jane@example.com' });
     const redact = pipeline.processBatch(items(event, 7), { mode: 'redact' });
     const copy = redact.redacted![0]!;
-    expect(copy.text).toBe(MASK);
+    expect(copy.text).toBe('call me at ****@*******.***');
     expect(copy.user_id).toMatch(/^hash:/);
     expect(copy.speaker).toBe('customer');
     expect(event.text).toBe('call me at jane@example.com');

@@ -1,9 +1,13 @@
 import type { ErrorObject } from 'ajv';
 import type { Detector, InspectContext, Mode } from '../../detectors/detector.js';
+import type { PiiAnalyzer } from '../../detectors/pii/analyzer.js';
+import { createPiiAnalyzer } from '../../detectors/pii/default-recognizers.js';
+import { createEventRedactor, type EventRedactor } from '../../detectors/pii/redact-event.js';
 import { SCHEMA_DETECTOR } from '../../detectors/schema/schema-detector.js';
 import { type Finding, type FindingKind, isViolation, makeFinding } from '../findings/finding.js';
-import { safeToken } from '../findings/safe-token.js';
+import { isUuid, safeToken, saltedHash } from '../findings/safe-token.js';
 import { type EventOutcome, Metrics, type Source } from '../metrics/metrics.js';
+import type { Contract } from '../registry/contract.js';
 import type { ContractRegistry, ResolvedContract } from '../registry/registry.js';
 import { checkShape, DEFAULT_SHAPE_LIMITS, type ShapeLimits } from './check-shape.js';
 import {
@@ -14,7 +18,6 @@ import {
   readEnvelope,
 } from './envelope.js';
 import type { BatchItem } from './parse-body.js';
-import { redactAttributes } from './redact-attributes.js';
 
 /** Where findings go after metrics: the deduplicating store writer, or a collector in `check`. */
 export interface FindingSink {
@@ -43,6 +46,10 @@ export interface PipelineOptions {
   envelope?: EnvelopeFields;
   limits?: ShapeLimits;
   clock?: () => Date;
+  /** Builds redact mode's copies; default: every shipped recognizer, `<ENTITY>` replacement. */
+  redactor?: EventRedactor;
+  /** Finds PII in event ids, which are hashed before they reach results and findings. */
+  piiAnalyzer?: PiiAnalyzer;
 }
 
 /**
@@ -59,6 +66,8 @@ export class Pipeline {
   private readonly fields: EnvelopeFields;
   private readonly limits: ShapeLimits;
   private readonly clock: () => Date;
+  private redactor: EventRedactor | undefined;
+  private readonly piiAnalyzer: PiiAnalyzer;
   /** Latest event time seen (ms): the clock of batch checks over historical files. */
   private latestEventMs = Number.NEGATIVE_INFINITY;
 
@@ -71,6 +80,8 @@ export class Pipeline {
     this.fields = opts.envelope ?? DEFAULT_ENVELOPE_FIELDS;
     this.limits = opts.limits ?? DEFAULT_SHAPE_LIMITS;
     this.clock = opts.clock ?? (() => new Date());
+    this.redactor = opts.redactor;
+    this.piiAnalyzer = opts.piiAnalyzer ?? createPiiAnalyzer();
     this.metrics.declareContracts(this.registry.labelPairs());
     for (const d of this.detectors) this.metrics.declareFindings(d.name, d.kinds);
   }
@@ -104,7 +115,7 @@ export class Pipeline {
       for (const f of result.findings) this.emit(f);
       if (redacted) {
         redacted.push(
-          result.status === 'rejected' || !event ? null : redactAttributes(event, resolved?.contract ?? null),
+          result.status === 'rejected' || !event ? null : this.redact(event, resolved?.contract ?? null),
         );
       }
     }
@@ -121,6 +132,12 @@ export class Pipeline {
       results,
       ...(redacted ? { redacted } : {}),
     };
+  }
+
+  /** The redacted copy of one event: its contract's governance, then every entity the analyzer finds. */
+  redact(event: ConversationEvent, contract: Contract | null): ConversationEvent {
+    this.redactor ??= createEventRedactor({ analyzer: this.piiAnalyzer, operators: { default: 'replace' } });
+    return this.redactor.event(event, contract).event;
   }
 
   /** Runs the windowed detectors over their windows; findings go to metrics and sinks too. */
@@ -149,6 +166,16 @@ export class Pipeline {
     for (const d of this.detectors) await d.stop?.();
   }
 
+  /**
+   * The event id as results and findings show it. Ids are meant to be
+   * opaque, but some producers use an email or a phone number; those are
+   * replaced by their salted hash so the raw value never reaches the store.
+   */
+  private safeEventId(id: string): string {
+    if (isUuid(id)) return id;
+    return this.piiAnalyzer.analyze(id).length > 0 ? saltedHash(id) : id;
+  }
+
   private emit(f: Finding): void {
     this.metrics.findings.inc({ detector: f.detector, kind: f.kind, severity: f.severity }, f.count);
     for (const s of this.sinks) s.push(f);
@@ -173,6 +200,7 @@ export class Pipeline {
     }
     const event = value as ConversationEvent;
     const envelope = readEnvelope(event, this.fields);
+    if (envelope.event_id !== null) envelope.event_id = this.safeEventId(envelope.event_id);
     const shapeProblem = checkShape(event, this.limits);
     if (shapeProblem) return this.refuse(envelope, null, shapeProblem, now);
     if (envelope.event_type === null) {

@@ -1,4 +1,4 @@
-import { COMPATIBILITY_MODES, CONTRACT_STATUSES } from './contract.js';
+import { COMPATIBILITY_MODES, CONTRACT_STATUSES, REDACT_OPERATORS } from './contract.js';
 
 /**
  * The JSON Schema of the contract file format itself. A contract that breaks
@@ -34,7 +34,16 @@ export const CONTRACT_FORMAT_SCHEMA = {
         additionalProperties: false,
         properties: {
           pii: { type: 'string' },
-          redact: { enum: ['mask', 'hash', 'drop', 'none'] },
+          redact: {
+            oneOf: [
+              { enum: REDACT_OPERATORS },
+              {
+                type: 'object',
+                propertyNames: { pattern: '^(default|[A-Z][A-Z0-9_]*)$' },
+                additionalProperties: { enum: REDACT_OPERATORS },
+              },
+            ],
+          },
           requires_consent: { type: 'array', items: { type: 'string' }, uniqueItems: true },
           declared: { type: 'boolean' },
           description: { type: 'string' },

@@ -18,11 +18,23 @@ export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 /** A JSON Schema (2020-12) object; kept loose because contracts may use any keyword. */
 export type JsonSchema = { [key: string]: unknown };
 
+/**
+ * How redact mode treats PII: `replace` with `<ENTITY>`, `mask` with `*`
+ * (cards and phones keep their last four digits), `hash` (salted SHA-256,
+ * stable across events), `redact` (remove the text), `drop` (remove the
+ * whole attribute), `none` (leave it).
+ */
+export const REDACT_OPERATORS = ['replace', 'mask', 'hash', 'redact', 'drop', 'none'] as const;
+export type RedactOperator = (typeof REDACT_OPERATORS)[number];
+
 export interface AttributeGovernance {
-  /** Kind of personal data the attribute may hold (contact, free_text, identifier, ...). */
+  /** Kind of personal data the attribute may hold (contact, free_text, identifier, ... or an entity name). */
   pii?: string;
-  /** How redact mode treats it. */
-  redact?: 'mask' | 'hash' | 'drop' | 'none';
+  /**
+   * How redact mode treats it: one operator, or one per entity type with an
+   * optional `default` (e.g. `{ CREDIT_CARD: mask, default: replace }`).
+   */
+  redact?: RedactOperator | Record<string, RedactOperator>;
   /** Consent purposes the user must have granted for this attribute to be processed. */
   requires_consent?: string[];
   /** PII that the contract declares on purpose: not a leak. */
