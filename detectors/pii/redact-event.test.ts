@@ -66,3 +66,10 @@ describe('event redactor', () => {
     });
   });
 });
+
+describe('event redactor on keys', () => {
+  it('renames object keys that hold PII to their salted hash', () => {
+    const { event: copy } = redactor.event({ notes: { 'jane.doe@example.com': 'vip', plain_key: 1 } }, null);
+    expect(copy).toEqual({ notes: { [saltedHash('jane.doe@example.com')]: 'vip', plain_key: 1 } });
+  });
+});

@@ -1,5 +1,5 @@
 import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
-import { saltedHash } from '../../monitor/findings/safe-token.js';
+import { isSafeToken, saltedHash } from '../../monitor/findings/safe-token.js';
 import type { ConversationEvent } from '../../monitor/pipeline/envelope.js';
 import type { Contract, RedactOperator } from '../../monitor/registry/contract.js';
 import type { PiiAnalyzer } from './analyzer.js';
@@ -58,6 +58,7 @@ export function createEventRedactor(opts: RedactorOptions): EventRedactor {
     const copy = structuredClone(original);
     const policy = contract ? contractPolicy(contract) : null;
     const entities: LocatedSpan[] = [];
+    renamePiiKeys(copy, opts.analyzer);
     if (policy) redactNonStrings(copy, policy);
     for (const sv of stringValues(copy)) {
       const rule = policy?.get(sv.attribute);
@@ -80,6 +81,22 @@ export function createEventRedactor(opts: RedactorOptions): EventRedactor {
     return { event: copy, entities };
   };
   return { event, text };
+}
+
+/** Object keys are data too: a key holding PII is renamed to its salted hash, in place. */
+function renamePiiKeys(value: unknown, analyzer: PiiAnalyzer): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) renamePiiKeys(v, analyzer);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    renamePiiKeys(obj[key], analyzer);
+    if (isSafeToken(key) || analyzer.analyze(key).length === 0) continue;
+    obj[saltedHash(key)] = obj[key];
+    delete obj[key];
+  }
 }
 
 /** Governed attributes whose value is a number, object or array: hashed, dropped or replaced whole. */
