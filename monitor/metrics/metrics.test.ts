@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeFinding } from '../findings/finding.js';
 import { Metrics, UNKNOWN_LABEL } from './metrics.js';
 
 describe('Metrics', () => {
@@ -36,6 +37,25 @@ describe('Metrics', () => {
     );
     expect(text).toMatch(/earshot_build_info\{version="1.2.3",node_version="v\d+/);
     expect(text).toContain('earshot_contract_versions 2');
+  });
+
+  it('counts the entities of PII leaks per contract, known entity names only', async () => {
+    const m = new Metrics({ version: '1.2.3', collectProcess: false });
+    m.declareContracts([{ contract: 'a', version: '1.0.0' }]);
+    expect(await m.registry.metrics()).toContain('earshot_pii_entities_total{contract="a",entity="CREDIT_CARD"} 0');
+    m.countPiiLeak(
+      makeFinding({
+        detector: 'pii',
+        kind: 'pii_leak',
+        contract: 'a',
+        message: 'm',
+        evidence: { entities: [{ entity: 'CREDIT_CARD' }, { entity: 'EMAIL_ADDRESS' }, { entity: 'jane@x.io' }] },
+      }),
+    );
+    const text = await m.registry.metrics();
+    expect(text).toContain('earshot_pii_entities_total{contract="a",entity="CREDIT_CARD"} 1');
+    expect(text).toContain('earshot_pii_entities_total{contract="a",entity="EMAIL_ADDRESS"} 1');
+    expect(text).not.toContain('jane@x.io');
   });
 
   it('reads the store gauges at scrape time', async () => {

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { FindingKind, Severity } from '../findings/finding.js';
+import { isPiiEntity, PII_ENTITIES } from '../../detectors/pii/entities.js';
+import type { Finding, FindingKind, Severity } from '../findings/finding.js';
 
 /** Label value for anything traffic names that configuration does not (unknown event types, versions). */
 export const UNKNOWN_LABEL = '__unknown__';
@@ -27,6 +28,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly events: Counter<'contract' | 'version' | 'outcome'>;
   readonly findings: Counter<'detector' | 'kind' | 'severity'>;
+  readonly piiEntities: Counter<'contract' | 'entity'>;
   readonly batchDuration: Histogram<'source'>;
   readonly batchSize: Histogram<'source'>;
   readonly storeQueueDepth: Gauge;
@@ -51,6 +53,12 @@ export class Metrics {
       name: 'earshot_findings_total',
       help: 'Findings reported, by detector, kind and severity.',
       labelNames: ['detector', 'kind', 'severity'],
+      registers,
+    });
+    this.piiEntities = new Counter({
+      name: 'earshot_pii_entities_total',
+      help: 'PII entities found where the contract does not declare them (leaks), by contract and entity type.',
+      labelNames: ['contract', 'entity'],
       registers,
     });
     this.batchDuration = new Histogram({
@@ -144,6 +152,7 @@ export class Metrics {
       if (!versions) {
         versions = new Set([UNKNOWN_LABEL]);
         this.knownContracts.set(contract, versions);
+        for (const entity of PII_ENTITIES) this.piiEntities.inc({ contract, entity }, 0);
         for (const outcome of EVENT_OUTCOMES)
           this.events.inc({ contract, version: UNKNOWN_LABEL, outcome }, 0);
       }
@@ -159,6 +168,17 @@ export class Metrics {
   /** Declares what detectors can report, each series starting at 0. */
   declareFindings(detector: string, kinds: ReadonlyArray<{ kind: FindingKind; severity: Severity }>): void {
     for (const { kind, severity } of kinds) this.findings.inc({ detector, kind, severity }, 0);
+  }
+
+  /** Counts the entities of a `pii_leak` finding (entity names come from the engine's fixed list). */
+  countPiiLeak(f: Finding): void {
+    const entities = f.evidence.entities;
+    if (!Array.isArray(entities)) return;
+    const { contract } = this.contractLabels(f.contract, null);
+    for (const e of entities) {
+      const entity = (e as { entity?: unknown }).entity;
+      if (typeof entity === 'string' && isPiiEntity(entity)) this.piiEntities.inc({ contract, entity });
+    }
   }
 
   /** Label values for an event's contract: only names the registry declared, else UNKNOWN_LABEL. */

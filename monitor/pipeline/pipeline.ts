@@ -178,6 +178,7 @@ export class Pipeline {
 
   private emit(f: Finding): void {
     this.metrics.findings.inc({ detector: f.detector, kind: f.kind, severity: f.severity }, f.count);
+    if (f.kind === 'pii_leak') this.metrics.countPiiLeak(f);
     for (const s of this.sinks) s.push(f);
   }
 
