@@ -1,4 +1,4 @@
-import isEmail from 'validator/lib/isEmail.js';
+import validator from 'validator';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
 import type { TextView } from '../text-view.js';
 
@@ -94,7 +94,7 @@ function scanEmails(view: TextView): PiiSpan[] {
     const domain = text.slice(at + 1, end);
     if (!hasTld(domain)) continue;
     const candidate = text.slice(start, end);
-    if (!isEmail(candidate)) continue;
+    if (!validator.isEmail(candidate)) continue;
     if (inUrlAuthority(text, start)) continue;
     spans.push({ entity: 'EMAIL_ADDRESS', start, end, score: 1 });
     from = end;
