@@ -1,0 +1,76 @@
+import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { ssnDigitsValid } from '../number-rules.js';
+import type { PiiSpan, Recognizer } from '../recognizer.js';
+import { TextView } from '../text-view.js';
+
+const CONTEXT = ['ssn', 'social security', 'social', 'ss#', 'tax id'];
+
+/** 123-45-6789 and 123 45 6789: the SSA's own grouping, rare for anything else. */
+const GROUPED_SCORE = 0.6;
+/** Nine bare digits are as often an order or account number: only context makes them an SSN. */
+const COMPACT_SCORE = 0.3;
+
+/** Bounded and anchored on word edges: each start costs at most 11 characters. */
+const GROUPED = /(?<![\w])\d{3}([- ])\d{2}\1\d{4}(?!\w)/g;
+const COMPACT = /(?<![\w])\d{9}(?!\w)/g;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Separators that join digit groups into a longer number (a phone's 3-3-4, a decimal, a date). */
+function isJoiner(c: number): boolean {
+  // space - . / : , ( )
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 58 || c === 44 || c === 40 || c === 41;
+}
+
+/**
+ * True when the match is one part of a longer grouping: digits (or a
+ * phone's `+` or closing parenthesis) one separator away on either side.
+ */
+function partOfLonger(text: string, start: number, end: number): boolean {
+  const p = text.charCodeAt(start - 1);
+  if (p === 43 || p === 41) return true; // `+44 ...`, `(555)...`
+  if (isJoiner(p)) {
+    const pp = text.charCodeAt(start - 2);
+    if (isDigit(pp) || pp === 41 || pp === 43) return true;
+  }
+  const n = text.charCodeAt(end);
+  return isJoiner(n) && n !== 40 && n !== 41 && isDigit(text.charCodeAt(end + 1));
+}
+
+/** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
+function nearContext(view: TextView, start: number, end: number): boolean {
+  const from = Math.max(0, start - CONTEXT_BEFORE);
+  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
+  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
+}
+
+function collect(view: TextView, pattern: RegExp, base: number, out: PiiSpan[]): void {
+  const text = view.text;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (partOfLonger(text, start, end)) continue;
+    const digits = m[0].replace(/[- ]/g, '');
+    if (!ssnDigitsValid(digits)) continue;
+    out.push({ entity: 'US_SSN', start, end, score: withContext(base, nearContext(view, start, end)) });
+  }
+  pattern.lastIndex = 0;
+}
+
+function scanSsns(view: TextView): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  collect(view, GROUPED, GROUPED_SCORE, spans);
+  collect(view, COMPACT, COMPACT_SCORE, spans);
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** US Social Security numbers: grouped 3-2-4 with dashes or spaces, or nine digits with context. */
+export const usSsnRecognizer: Recognizer = {
+  name: 'us-ssn',
+  entities: ['US_SSN'],
+  applies: (view) => view.digits >= 9,
+  scan: scanSsns,
+};
