@@ -10,7 +10,9 @@ export const MIN_SCORE_WITH_CONTEXT = 0.4;
 
 /**
  * True when one of `words` (lowercase) appears near [start, end): within
- * CONTEXT_BEFORE characters before it or CONTEXT_AFTER after it.
+ * CONTEXT_BEFORE characters before it or CONTEXT_AFTER after it, starting at a
+ * word boundary (so "tel" does not fire inside "hotel"). Only the window is
+ * searched, so many matches in one long text stay linear.
  */
 export function hasContext(
   view: TextView,
@@ -20,17 +22,24 @@ export function hasContext(
   before = CONTEXT_BEFORE,
   after = CONTEXT_AFTER,
 ): boolean {
-  const lower = view.lower;
   const from = Math.max(0, start - before);
-  const to = Math.min(lower.length, end + after);
+  const to = Math.min(view.text.length, end + after);
+  const window = view.lower.slice(from, to);
+  const matchStart = start - from;
+  const matchEnd = end - from;
   for (const w of words) {
-    let at = lower.indexOf(w, from);
-    while (at !== -1 && at + w.length <= to) {
-      if (at + w.length <= start || at >= end) return true;
-      at = lower.indexOf(w, at + 1);
+    let at = window.indexOf(w);
+    while (at !== -1) {
+      const outside = at + w.length <= matchStart || at >= matchEnd;
+      if (outside && (at === 0 || !isWordChar(window.charCodeAt(at - 1)))) return true;
+      at = window.indexOf(w, at + 1);
     }
   }
   return false;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** The score after context: base + boost when a context word is near, capped at 1. */
