@@ -50,7 +50,7 @@ describe('pii detector', () => {
     expect(f!.evidence).toEqual({
       entities: [
         { entity: 'CREDIT_CARD', score: expect.any(Number), start: 22, end: 41 },
-        { entity: 'EMAIL_ADDRESS', score: 1, start: 59, end: 79 },
+        { entity: 'EMAIL_ADDRESS', score: 1, start: 58, end: 78 },
       ],
       excerpt: 'please refund to card <CREDIT_CARD> and email me at <EMAIL_ADDRESS>, thanks',
       value_hash: saltedHash(notes),

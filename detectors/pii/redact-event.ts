@@ -59,7 +59,6 @@ export function createEventRedactor(opts: RedactorOptions): EventRedactor {
     const policy = contract ? contractPolicy(contract) : null;
     const entities: LocatedSpan[] = [];
     renamePiiKeys(copy, opts.analyzer);
-    if (policy) redactNonStrings(copy, policy);
     for (const sv of stringValues(copy)) {
       const rule = policy?.get(sv.attribute);
       const spans = opts.analyzer.analyze(sv.value);
@@ -78,6 +77,8 @@ export function createEventRedactor(opts: RedactorOptions): EventRedactor {
       else if (Array.isArray(sv.parent)) parent[sv.key] = '';
       else delete parent[sv.key];
     }
+    // After the strings, so a value hashed here is not rewritten again as a string.
+    if (policy) redactNonStrings(copy, policy);
     return { event: copy, entities };
   };
   return { event, text };

@@ -258,7 +258,8 @@ describe('Pipeline against hostile events', () => {
     expect(one.every((f) => f.occurred_at === null)).toBe(true);
 
     for (let i = 0; i < 30; i++) event[`n${i}`] = 'x';
-    const capped = pipeline.processBatch(items(event)).results[0]!.findings;
+    // The cap is on schema problems; the phone in occurred_at is the PII detector's own finding.
+    const capped = pipeline.processBatch(items(event)).results[0]!.findings.filter((f) => f.detector === 'schema');
     expect(capped).toHaveLength(20);
     expect(capped[19]!.evidence.more_problems).toBeGreaterThan(0);
   });
