@@ -1,28 +1,17 @@
 import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
-import { isUuid, saltedHash } from '../../monitor/findings/safe-token.js';
+import { saltedHash } from '../../monitor/findings/safe-token.js';
 import type { ConversationEvent } from '../../monitor/pipeline/envelope.js';
 import type { Detector, DetectorFactory, InspectContext } from '../detector.js';
 import type { PiiAnalyzer } from './analyzer.js';
 import { type AttributePolicy, contractPolicy } from './attribute-policy.js';
 import { createPiiAnalyzer } from './default-recognizers.js';
 import { entityList, redactedExcerpt } from './excerpt.js';
+import { mayHoldPii } from './may-hold-pii.js';
 import { DEFAULT_PII_CONFIG, PII_CONFIG_SCHEMA, type PiiConfig } from './pii-config.js';
 import type { PiiSpan } from './recognizer.js';
-import { stringValues } from './string-values.js';
+import { visitStrings } from './string-values.js';
 
 export const PII_DETECTOR = 'pii';
-
-// Values that cannot hold PII and are in nearly every event: skipped before any recognizer runs.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
-
-function plainlySafe(value: string): boolean {
-  const n = value.length;
-  if (n < 3) return true;
-  if (isUuid(value)) return true;
-  if (n >= 16 && n <= 40 && value.charCodeAt(4) === 45 && value.charCodeAt(10) === 84)
-    return TIMESTAMP.test(value);
-  return false;
-}
 
 /**
  * The `pii` detector: scans every string value of an event (nested objects
@@ -45,23 +34,22 @@ export function createPiiDetector(config: PiiConfig = DEFAULT_PII_CONFIG, analyz
       if (!config.enabled) return [];
       const policy = contractPolicy(ctx.contract.contract);
       const findings: Finding[] = [];
-      for (const sv of stringValues(event)) {
-        const rule = policy.get(sv.attribute);
-        if (plainlySafe(sv.value)) {
-          if (rule && rule.declared.length > 0 && sv.value.length > 0) {
-            findings.push(mismatch(sv.attribute, sv.pointer, rule, ctx));
-          }
-          continue;
+      visitStrings(event, (attribute, pointer, value) => {
+        const rule = policy.get(attribute);
+        if (!mayHoldPii(value)) {
+          if (rule && rule.declared.length > 0 && value.length > 0)
+            findings.push(mismatch(attribute, pointer, rule, ctx));
+          return;
         }
-        const spans = engine.analyze(sv.value);
+        const spans = engine.analyze(value);
         const leaks = rule ? spans.filter((s) => !rule.allowed.has(s.entity)) : spans;
         if (leaks.length > 0) {
-          findings.push(leak(sv.value, spans, leaks, sv.attribute, sv.pointer, ctx, config.excerptChars));
+          findings.push(leak(value, spans, leaks, attribute, pointer, ctx, config.excerptChars));
         }
         if (rule && rule.declared.length > 0 && !spans.some((s) => rule.allowed.has(s.entity))) {
-          findings.push(mismatch(sv.attribute, sv.pointer, rule, ctx));
+          findings.push(mismatch(attribute, pointer, rule, ctx));
         }
-      }
+      });
       return findings;
     },
   };

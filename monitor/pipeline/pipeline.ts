@@ -2,10 +2,11 @@ import type { ErrorObject } from 'ajv';
 import type { Detector, InspectContext, Mode } from '../../detectors/detector.js';
 import type { PiiAnalyzer } from '../../detectors/pii/analyzer.js';
 import { createPiiAnalyzer } from '../../detectors/pii/default-recognizers.js';
+import { mayHoldPii } from '../../detectors/pii/may-hold-pii.js';
 import { createEventRedactor, type EventRedactor } from '../../detectors/pii/redact-event.js';
 import { SCHEMA_DETECTOR } from '../../detectors/schema/schema-detector.js';
 import { type Finding, type FindingKind, isViolation, makeFinding } from '../findings/finding.js';
-import { isUuid, safeToken, saltedHash } from '../findings/safe-token.js';
+import { safeToken, saltedHash } from '../findings/safe-token.js';
 import { type EventOutcome, Metrics, type Source } from '../metrics/metrics.js';
 import type { Contract } from '../registry/contract.js';
 import type { ContractRegistry, ResolvedContract } from '../registry/registry.js';
@@ -172,7 +173,7 @@ export class Pipeline {
    * replaced by their salted hash so the raw value never reaches the store.
    */
   private safeEventId(id: string): string {
-    if (isUuid(id)) return id;
+    if (!mayHoldPii(id)) return id;
     return this.piiAnalyzer.analyze(id).length > 0 ? saltedHash(id) : id;
   }
 
