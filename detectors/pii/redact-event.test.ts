@@ -52,7 +52,10 @@ describe('event redactor', () => {
   });
 
   it('scans every string of an event without a contract', () => {
-    const { event: copy } = redactor.event({ event_type: 'nobody.knows', note: 'mail jane.doe@example.com' }, null);
+    const { event: copy } = redactor.event(
+      { event_type: 'nobody.knows', note: 'mail jane.doe@example.com' },
+      null,
+    );
     expect(copy).toEqual({ event_type: 'nobody.knows', note: 'mail <EMAIL_ADDRESS>' });
   });
 

@@ -17,9 +17,9 @@ describe('resolveOverlaps', () => {
   });
 
   it('prefers the longer span on equal scores, so a URL beats the email inside it', () => {
-    expect(resolveOverlaps([span('EMAIL_ADDRESS', 14, 30, 0.9), span('URL_CREDENTIALS', 0, 40, 0.9)])).toEqual([
-      span('URL_CREDENTIALS', 0, 40, 0.9),
-    ]);
+    expect(
+      resolveOverlaps([span('EMAIL_ADDRESS', 14, 30, 0.9), span('URL_CREDENTIALS', 0, 40, 0.9)]),
+    ).toEqual([span('URL_CREDENTIALS', 0, 40, 0.9)]);
   });
 
   it('keeps disjoint and touching spans, sorted by start', () => {

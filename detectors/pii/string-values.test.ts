@@ -29,7 +29,8 @@ describe('stringValues', () => {
 
   it('lets a redactor rewrite the value in place through parent and key', () => {
     const event = { list: ['a', 'b'] };
-    for (const v of stringValues(event)) (v.parent as Record<string | number, unknown>)[v.key] = v.value.toUpperCase();
+    for (const v of stringValues(event))
+      (v.parent as Record<string | number, unknown>)[v.key] = v.value.toUpperCase();
     expect(event).toEqual({ list: ['A', 'B'] });
   });
 

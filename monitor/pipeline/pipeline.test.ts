@@ -259,7 +259,9 @@ describe('Pipeline against hostile events', () => {
 
     for (let i = 0; i < 30; i++) event[`n${i}`] = 'x';
     // The cap is on schema problems; the phone in occurred_at is the PII detector's own finding.
-    const capped = pipeline.processBatch(items(event)).results[0]!.findings.filter((f) => f.detector === 'schema');
+    const capped = pipeline
+      .processBatch(items(event))
+      .results[0]!.findings.filter((f) => f.detector === 'schema');
     expect(capped).toHaveLength(20);
     expect(capped[19]!.evidence.more_problems).toBeGreaterThan(0);
   });
