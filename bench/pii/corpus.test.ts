@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PII_ENTITIES } from '../../detectors/pii/entities.js';
 import { ibanValid, luhnValid, ssnDigitsValid } from '../../detectors/pii/number-rules.js';
 import { phoneValid } from '../../detectors/pii/phone-rules.js';
-import { packageRoot } from '../../monitor/config/package-root.js';
-import type { CorpusText } from './corpus/compose.js';
-import { CORPUS_PATH, generateCorpus, toJsonl } from './generate-corpus.js';
+import { generateCorpus, toJsonl } from './generate-corpus.js';
+import { corpusFile, readCorpus } from './read-corpus.js';
 
-const file = readFileSync(join(packageRoot(), CORPUS_PATH), 'utf8');
-const corpus: CorpusText[] = file
-  .trimEnd()
-  .split('\n')
-  .map((line) => JSON.parse(line) as CorpusText);
+const file = readFileSync(corpusFile(), 'utf8');
+const corpus = readCorpus();
 
 const WORD_DIGITS: Record<string, string> = {
   zero: '0',

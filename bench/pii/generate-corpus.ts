@@ -7,10 +7,8 @@
  * detector.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PiiEntity } from '../../detectors/pii/entities.js';
-import { packageRoot } from '../../monitor/config/package-root.js';
 import { type CorpusText, compose, type Sample } from './corpus/compose.js';
 import { mixedSample, negativeSample } from './corpus/negatives.js';
 import { EMAIL_TEMPLATES, PERSON_TEMPLATES, PHONE_TEMPLATES } from './corpus/positives-contact.js';
@@ -29,6 +27,7 @@ import {
 } from './corpus/positives-location.js';
 import { Rng } from './corpus/prng.js';
 import type { Template } from './corpus/templates.js';
+import { corpusFile } from './read-corpus.js';
 
 export const CORPUS_SEED = 20240611;
 /** Texts written around each entity (more texts hold it: others carry it along). */
@@ -96,11 +95,9 @@ export function toJsonl(corpus: readonly CorpusText[]): string {
     .concat('\n');
 }
 
-export const CORPUS_PATH = join('bench', 'pii', 'corpus.jsonl');
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const corpus = generateCorpus();
-  const path = join(packageRoot(), CORPUS_PATH);
+  const path = corpusFile();
   writeFileSync(path, toJsonl(corpus));
   console.log(`wrote ${corpus.length} texts to ${path}`);
 }

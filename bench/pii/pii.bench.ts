@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:pii`: accuracy of earshot's PII analyzer against redact-pii
+ * on the labelled corpus (bench/pii/corpus.jsonl) per entity, then texts/s
+ * of both on 200-character texts cut from the corpus, then earshot's time on
+ * 1 MB adversarial inputs, then which targets are met. Every figure printed
+ * is measured in this run.
+ *
+ * PII_BENCH_SECONDS (default 2) sets the timing window per system;
+ * PII_BENCH_ERRORS=n prints earshot's first n misses and false positives per entity.
+ */
+import { createPiiAnalyzer } from '../../detectors/pii/default-recognizers.js';
+import { PII_ENTITIES } from '../../detectors/pii/entities.js';
+import type { CorpusText } from './corpus/compose.js';
+import { corpusFile, readCorpus } from './read-corpus.js';
+import { redactPii, redactPiiSpans } from './redact-pii-spans.js';
+import { checkTargets, scoreTable } from './report.js';
+import { matchSpans, type ScoredSpan, scoreCorpus, type TextSpans } from './score-spans.js';
+import { ADVERSARIAL_INPUTS, fixedLengthTexts, textsPerSecond, timeOnce } from './throughput.js';
+
+const SECONDS = Number(process.env.PII_BENCH_SECONDS ?? 2);
+const SHOW_ERRORS = Number(process.env.PII_BENCH_ERRORS ?? 0);
+const TEXT_LENGTH = 200;
+
+function rate(x: number): string {
+  return Math.round(x).toLocaleString('en-US').padStart(10);
+}
+
+/** Earshot's misses and false positives, a few per entity, to see what to fix. */
+function printErrors(corpus: readonly CorpusText[], results: readonly TextSpans[], limit: number): void {
+  const shown = new Map<string, number>();
+  const show = (kind: string, entity: string, c: CorpusText, s: ScoredSpan): void => {
+    const key = `${kind} ${entity}`;
+    const n = shown.get(key) ?? 0;
+    if (n >= limit) return;
+    shown.set(key, n + 1);
+    const around = c.text.slice(Math.max(0, s.start - 30), s.end + 30).replaceAll('\n', ' ');
+    console.log(
+      `  ${key.padEnd(24)} ${c.id.padEnd(28)} ${JSON.stringify(c.text.slice(s.start, s.end))} in …${around}…`,
+    );
+  };
+  results.forEach((r, i) => {
+    const m = matchSpans(r.gold, r.predicted);
+    for (const gi of m.misses) show('miss', r.gold[gi]!.entity, corpus[i]!, r.gold[gi]!);
+    for (const pi of m.falsePositives) show('false+', r.predicted[pi]!.entity, corpus[i]!, r.predicted[pi]!);
+  });
+}
+
+function main(): void {
+  const corpus = readCorpus();
+  const analyzer = createPiiAnalyzer();
+  const entities = [...PII_ENTITIES];
+  const gold = new Map<string, number>(entities.map((e) => [e, 0]));
+  for (const c of corpus) for (const s of c.spans) gold.set(s.entity, (gold.get(s.entity) ?? 0) + 1);
+  console.log(
+    `earshot PII bench: ${corpus.length} texts, ${[...gold.values()].reduce((a, b) => a + b, 0)} gold spans (${corpusFile()}), node ${process.version}\n`,
+  );
+
+  const earshot: TextSpans[] = corpus.map((c) => ({ gold: c.spans, predicted: analyzer.analyze(c.text) }));
+  let inconsistent = 0;
+  const baseline: TextSpans[] = corpus.map((c) => {
+    const { spans, consistent } = redactPiiSpans(c.text);
+    if (!consistent) inconsistent++;
+    const predicted = spans.flatMap((s) =>
+      s.entity ? [{ entity: s.entity, start: s.start, end: s.end }] : [],
+    );
+    return { gold: c.spans, predicted };
+  });
+  const earshotScore = scoreCorpus(earshot, entities);
+  const baselineScore = scoreCorpus(baseline, entities);
+  console.log('Accuracy (percent; a hit is an overlapping span of the same entity; exact = same boundaries)');
+  console.log(
+    scoreTable(
+      entities,
+      [
+        ['earshot', earshotScore],
+        ['redact-pii', baselineScore],
+      ],
+      gold,
+    ),
+  );
+  console.log(
+    '\nredact-pii: url counted as URL_CREDENTIALS, names as PERSON; its username, password, credentials and digits',
+  );
+  console.log(
+    `redactors have no entity and are left out. Replay matched SyncRedactor.redact on ${corpus.length - inconsistent}/${corpus.length} texts.`,
+  );
+  if (SHOW_ERRORS > 0) {
+    console.log(`\nearshot errors (first ${SHOW_ERRORS} per kind and entity):`);
+    printErrors(corpus, earshot, SHOW_ERRORS);
+  }
+
+  const texts = fixedLengthTexts(
+    corpus.map((c) => c.text),
+    TEXT_LENGTH,
+  );
+  console.log(
+    `\nThroughput on ${texts.length} texts of ${TEXT_LENGTH} characters, ${SECONDS} s each after warm-up`,
+  );
+  const earshotRate = textsPerSecond(texts, (t) => analyzer.analyze(t), SECONDS);
+  console.log(`  earshot analyze        ${rate(earshotRate)} texts/s`);
+  const baselineRate = textsPerSecond(texts, redactPii, SECONDS);
+  console.log(`  redact-pii redact      ${rate(baselineRate)} texts/s`);
+  const speedup = earshotRate / baselineRate;
+  console.log(`  ratio                  ${speedup.toFixed(2).padStart(10)}x`);
+
+  console.log('\nearshot on 1 MB adversarial inputs');
+  let worst = 0;
+  for (const [name, text] of ADVERSARIAL_INPUTS) {
+    const ms = timeOnce((t) => analyzer.analyze(t), text);
+    worst = Math.max(worst, ms);
+    console.log(`  ${name.padEnd(22)} ${ms.toFixed(1).padStart(10)} ms`);
+  }
+  console.log(`  ${'slowest'.padEnd(22)} ${worst.toFixed(1).padStart(10)} ms`);
+
+  console.log('\nTargets');
+  for (const t of checkTargets(earshotScore, entities, speedup)) {
+    console.log(`  [${t.met ? 'met' : 'NOT MET'}] ${t.label.padEnd(36)} ${t.detail}`);
+  }
+}
+
+main();

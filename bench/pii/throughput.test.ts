@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ADVERSARIAL_INPUTS, fixedLengthTexts, textsPerSecond } from './throughput.js';
+
+describe('fixedLengthTexts', () => {
+  it('cuts the joined texts into pieces of the given length, dropping the short tail', () => {
+    expect(fixedLengthTexts(['abcd', 'efg'], 3)).toEqual(['abc', 'd\ne']);
+    expect(fixedLengthTexts(['abcd', 'efgh'], 3)).toEqual(['abc', 'd\ne', 'fgh']);
+  });
+
+  it('never splits a surrogate pair', () => {
+    const pieces = fixedLengthTexts(['ab🙏cd'], 3);
+    expect(pieces[0]).toBe('ab🙏');
+    // No piece ends on a lone high surrogate.
+    for (const p of pieces) expect(p).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+});
+
+describe('textsPerSecond', () => {
+  it('measures a positive rate over a short window', () => {
+    expect(textsPerSecond(['a', 'b'], (t) => t.length, 0.05)).toBeGreaterThan(0);
+  });
+});
+
+describe('ADVERSARIAL_INPUTS', () => {
+  it('are 1 MB each', () => {
+    for (const [name, text] of ADVERSARIAL_INPUTS) expect(text.length, name).toBe(1 << 20);
+  });
+});
