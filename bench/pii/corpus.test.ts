@@ -49,9 +49,10 @@ describe('PII corpus', () => {
     expect(toJsonl(generateCorpus())).toBe(file);
   });
 
-  it('holds at least 500 texts with unique ids in four channels', () => {
+  it('holds at least 500 distinct texts with unique ids in four channels', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(500);
     expect(new Set(corpus.map((c) => c.id)).size).toBe(corpus.length);
+    expect(new Set(corpus.map((c) => c.text)).size).toBe(corpus.length);
     expect(new Set(corpus.map((c) => c.channel))).toEqual(new Set(['chat', 'email', 'social', 'transcript']));
   });
 

@@ -61,21 +61,36 @@ function record(id: string, sample: Sample): CorpusText {
   return { id, channel: sample.channel, text, spans };
 }
 
+/** Draws again while the text is one the corpus already holds (a duplicate would weigh twice). */
+function unique(seen: Set<string>, id: string, make: () => Sample): CorpusText {
+  for (;;) {
+    const rec = record(id, make());
+    if (!seen.has(rec.text)) {
+      seen.add(rec.text);
+      return rec;
+    }
+  }
+}
+
 /** The whole corpus, in a seeded shuffled order. */
 export function generateCorpus(seed = CORPUS_SEED): CorpusText[] {
   const r = new Rng(seed);
   const out: CorpusText[] = [];
+  const seen = new Set<string>();
   const entities = Object.keys(TEMPLATES) as PiiEntity[];
   for (const entity of entities) {
     for (let i = 0; i < POSITIVES_PER_ENTITY; i++) {
-      out.push(record(`pos-${entity.toLowerCase()}-${i}`, sampleOf(r, TEMPLATES[entity], i)));
+      out.push(unique(seen, `pos-${entity.toLowerCase()}-${i}`, () => sampleOf(r, TEMPLATES[entity], i)));
     }
   }
-  for (let i = 0; i < NEGATIVES; i++) out.push(record(`neg-${i}`, negativeSample(r, i)));
+  for (let i = 0; i < NEGATIVES; i++) out.push(unique(seen, `neg-${i}`, () => negativeSample(r, i)));
   for (let i = 0; i < MIXED; i++) {
     const entity = entities[i % entities.length]!;
-    const positive = sampleOf(r, TEMPLATES[entity], r.int(0, 60));
-    out.push(record(`mix-${entity.toLowerCase()}-${i}`, mixedSample(r, positive, i)));
+    out.push(
+      unique(seen, `mix-${entity.toLowerCase()}-${i}`, () =>
+        mixedSample(r, sampleOf(r, TEMPLATES[entity], r.int(0, 60)), i),
+      ),
+    );
   }
   return r.shuffle(out);
 }

@@ -1,5 +1,6 @@
 import { chat, email, type Sample, social, transcript } from './compose.js';
 import { SPOKEN_DISTRACTORS, WRITTEN_DISTRACTORS } from './distractors.js';
+import { NAME_WORD_SENTENCES } from './people.js';
 import type { Rng } from './prng.js';
 import { nth } from './templates.js';
 
@@ -21,6 +22,10 @@ function spoken(r: Rng, n: number, first: number): string[] {
 export function negativeSample(r: Rng, i: number): Sample {
   switch (i % 5) {
     case 0:
+      // Every names-as-words sentence ("Will you", "Bill me", "Mark it resolved") gets its turn.
+      return chat([
+        `Customer: ${nth(NAME_WORD_SENTENCES, Math.floor(i / 5))} ${written(r, 1, i)[0]}\nAgent: Sure, noted.`,
+      ]);
     case 1:
       return chat([`Customer: ${written(r, r.int(1, 2), i).join(' ')}\nAgent: Thanks, I'll look into it.`]);
     case 2:

@@ -33,7 +33,10 @@ export const PERSON_TEMPLATES: readonly Template[] = [
     social(
       t`Huge thanks to ${pii('PERSON', fullName(personName(r)))} at @ExampleCo support for sorting my account out today`,
     ),
-  (r) => chat(t`Agent: This is ${pii('PERSON', personName(r).first)} from the billing team, how can I help?`),
+  (r) =>
+    chat(
+      t`Agent: This is ${pii('PERSON', personName(r).first)} from the ${r.pick(['billing', 'returns', 'accounts', 'tech support'])} team, how can I help?`,
+    ),
   (r) =>
     chat(
       t`Could you ask ${r.pick(TITLES)} ${pii('PERSON', fullName(personName(r)))} to call me back tomorrow?`,

@@ -62,12 +62,20 @@ function wallet(r: Rng): string {
 }
 
 export const CRYPTO_TEMPLATES: readonly Template[] = [
-  (r) => chat(t`You can pay the refund to my BTC wallet ${pii('CRYPTO', wallet(r))}`),
-  (r) => social(t`Tips welcome: ${pii('CRYPTO', wallet(r))} 🙏`),
+  (r) =>
+    chat(
+      t`You can pay the ${r.pick(['refund', 'difference', 'bonus', 'deposit'])} to my wallet ${pii('CRYPTO', wallet(r))}`,
+    ),
+  (r) =>
+    social(t`${r.pick(['Tips welcome', 'Donations', 'Support the stream'])}: ${pii('CRYPTO', wallet(r))} 🙏`),
   (r) =>
     email(
-      t`Hi,\n\nOur wallet address for the invoice is ${pii('CRYPTO', wallet(r))}. Please confirm once sent.\n\nThanks`,
+      t`Hi,\n\nOur wallet address for invoice ${String(r.int(1000, 9999))} is ${pii('CRYPTO', wallet(r))}. Please confirm once sent.\n\nThanks`,
     ),
-  (r) => chat(t`send to ${pii('CRYPTO', wallet(r))}`),
-  (r) => chat(t`Customer: I used ${pii('CRYPTO', wallet(r))} yesterday, was that the wrong address?`),
+  (r) =>
+    chat(t`send ${r.pick(['it', 'the refund', 'the rest', 'my payout'])} to ${pii('CRYPTO', wallet(r))}`),
+  (r) =>
+    chat(
+      t`Customer: I used ${pii('CRYPTO', wallet(r))} ${r.pick(['yesterday', 'this morning', 'on Monday', 'last week'])}, was that the wrong address?`,
+    ),
 ];

@@ -70,7 +70,10 @@ function ip(r: Rng, round: number): string {
 export const IP_TEMPLATES: readonly Template[] = [
   (r, k) => chat(t`my IP is ${pii('IP_ADDRESS', ip(r, k))} if you need it for the allowlist`),
   (r, k) => email(t`Failed login from ${pii('IP_ADDRESS', ip(r, k + 1))} at ${timestamp(r)}, was this you?`),
-  (r) => chat(t`the server at ${pii('IP_ADDRESS', ipv4(r))}:8080 keeps timing out`),
+  (r) =>
+    chat(
+      t`the server at ${pii('IP_ADDRESS', ipv4(r))}:${r.pick(['8080', '443', '22', '5432'])} keeps timing out`,
+    ),
   (r) => chat(t`Customer: my IPv6 address is ${pii('IP_ADDRESS', ipv6(r))} according to the router page`),
   (r, k) => social(t`@ExampleHost your box at ${pii('IP_ADDRESS', ip(r, k))} is down again`),
   (r) => chat(t`can you reach [${pii('IP_ADDRESS', ipv6(r))}]:443 from your side?`),
