@@ -8,14 +8,15 @@
  * PII_BENCH_SECONDS (default 2) sets the timing window per system;
  * PII_BENCH_ERRORS=n prints earshot's first n misses and false positives per entity.
  */
-import { createPiiAnalyzer } from '../../detectors/pii/default-recognizers.js';
+import { createPiiAnalyzer, DEFAULT_RECOGNIZERS } from '../../detectors/pii/default-recognizers.js';
 import { PII_ENTITIES } from '../../detectors/pii/entities.js';
+import { TextView } from '../../detectors/pii/text-view.js';
 import type { CorpusText } from './corpus/compose.js';
 import { corpusFile, readCorpus } from './read-corpus.js';
 import { redactPii, redactPiiSpans } from './redact-pii-spans.js';
 import { checkTargets, scoreTable } from './report.js';
 import { matchSpans, type ScoredSpan, scoreCorpus, type TextSpans } from './score-spans.js';
-import { ADVERSARIAL_INPUTS, fixedLengthTexts, textsPerSecond, timeOnce } from './throughput.js';
+import { ADVERSARIAL_INPUTS, fixedLengthTexts, stageCosts, textsPerSecond, timeOnce } from './throughput.js';
 
 const SECONDS = Number(process.env.PII_BENCH_SECONDS ?? 2);
 const SHOW_ERRORS = Number(process.env.PII_BENCH_ERRORS ?? 0);
@@ -102,6 +103,18 @@ function main(): void {
   console.log(`  redact-pii redact      ${rate(baselineRate)} texts/s`);
   const speedup = earshotRate / baselineRate;
   console.log(`  ratio                  ${speedup.toFixed(2).padStart(10)}x`);
+
+  // Where earshot's time goes, to see which recognizer to make cheaper.
+  const costs = stageCosts(
+    texts,
+    (t) => new TextView(t),
+    DEFAULT_RECOGNIZERS.map((r) => [r.name, (v: TextView) => (r.applies(v) ? r.scan(v) : null)] as const),
+    3,
+  );
+  console.log('  earshot by recognizer (applies + scan, µs per text):');
+  for (const c of costs.sort((a, b) => b.micros - a.micros)) {
+    console.log(`    ${c.name.padEnd(20)} ${c.micros.toFixed(1).padStart(8)}`);
+  }
 
   console.log('\nearshot on 1 MB adversarial inputs');
   let worst = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADVERSARIAL_INPUTS, fixedLengthTexts, textsPerSecond } from './throughput.js';
+import { ADVERSARIAL_INPUTS, fixedLengthTexts, stageCosts, textsPerSecond } from './throughput.js';
 
 describe('fixedLengthTexts', () => {
   it('cuts the joined texts into pieces of the given length, dropping the short tail', () => {
@@ -24,5 +24,21 @@ describe('textsPerSecond', () => {
 describe('ADVERSARIAL_INPUTS', () => {
   it('are 1 MB each', () => {
     for (const [name, text] of ADVERSARIAL_INPUTS) expect(text.length, name).toBe(1 << 20);
+  });
+});
+
+describe('stageCosts', () => {
+  it('reports a mean per text for every stage, in the given order', () => {
+    const costs = stageCosts(
+      ['ab', 'cd'],
+      (t) => t.toUpperCase(),
+      [
+        ['length', (t: string) => t.length],
+        ['repeat', (t: string) => t.repeat(1000)],
+      ],
+      2,
+    );
+    expect(costs.map((c) => c.name)).toEqual(['length', 'repeat']);
+    for (const c of costs) expect(c.micros).toBeGreaterThanOrEqual(0);
   });
 });

@@ -75,3 +75,35 @@ export function timeOnce(fn: (text: string) => unknown, text: string): number {
   fn(text);
   return performance.now() - t0;
 }
+
+export interface StageCost {
+  name: string;
+  /** Mean microseconds per text. */
+  micros: number;
+}
+
+/**
+ * Where a detector's time goes: mean µs per text of each stage over `rounds`
+ * passes of `texts`, after one warm-up pass. `prepare` runs untimed per text
+ * (e.g. a fresh TextView), so stages do not share caches across texts.
+ */
+export function stageCosts<P>(
+  texts: readonly string[],
+  prepare: (text: string) => P,
+  stages: ReadonlyArray<readonly [name: string, run: (prepared: P) => unknown]>,
+  rounds: number,
+): StageCost[] {
+  const totals = stages.map(() => 0);
+  for (let round = 0; round <= rounds; round++) {
+    for (const text of texts) {
+      stages.forEach(([, run], i) => {
+        const prepared = prepare(text);
+        const t0 = performance.now();
+        run(prepared);
+        if (round > 0) totals[i]! += performance.now() - t0;
+      });
+    }
+  }
+  const n = texts.length * rounds;
+  return stages.map(([name], i) => ({ name, micros: (totals[i]! * 1000) / n }));
+}
