@@ -1,17 +1,17 @@
 import { PiiAnalyzer } from './analyzer.js';
 import type { PiiEntity } from './entities.js';
 import type { Recognizer } from './recognizer.js';
-import { addressRecognizer } from './recognizers/address.js';
+import { birthDateRecognizer } from './recognizers/birth-date.js';
 import { creditCardRecognizer } from './recognizers/credit-card.js';
 import { cryptoWalletRecognizer } from './recognizers/crypto-wallet.js';
-import { dateOfBirthRecognizer } from './recognizers/date-of-birth.js';
 import { emailRecognizer } from './recognizers/email.js';
 import { ibanRecognizer } from './recognizers/iban.js';
 import { ipAddressRecognizer } from './recognizers/ip-address.js';
 import { passportRecognizer } from './recognizers/passport.js';
-import { personRecognizer } from './recognizers/person.js';
+import { personContextRecognizer } from './recognizers/person-context.js';
 import { phoneRecognizer } from './recognizers/phone.js';
 import { spokenDigitsRecognizer } from './recognizers/spoken-digits.js';
+import { streetAddressRecognizer } from './recognizers/street-address.js';
 import { ukNinoRecognizer } from './recognizers/uk-nino.js';
 import { urlCredentialsRecognizer } from './recognizers/url-credentials.js';
 import { usSsnRecognizer } from './recognizers/us-ssn.js';
@@ -28,9 +28,9 @@ export const DEFAULT_RECOGNIZERS: readonly Recognizer[] = [
   ukNinoRecognizer,
   passportRecognizer,
   cryptoWalletRecognizer,
-  dateOfBirthRecognizer,
-  addressRecognizer,
-  personRecognizer,
+  birthDateRecognizer,
+  streetAddressRecognizer,
+  personContextRecognizer,
   spokenDigitsRecognizer,
 ];
 

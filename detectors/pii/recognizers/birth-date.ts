@@ -1,0 +1,74 @@
+import { hasContext } from '../context.js';
+import type { PiiSpan, Recognizer } from '../recognizer.js';
+import type { TextView } from '../text-view.js';
+
+/**
+ * Dates of birth: numeric (03/14/1985, 14.03.1985, 1985-03-14, 3/4/85) and
+ * written (March 14, 1985; 14 March 1985; 14th of March 1985) dates that are
+ * real calendar dates with a plausible birth year, reported only next to
+ * birth context. Any other date (an order, a timestamp) is not personal data.
+ */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DATE = new RegExp(
+  [
+    '(?<![0-9])(\\d{4})-(\\d{1,2})-(\\d{1,2})(?![0-9])',
+    '(?<![0-9./-])(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4}|\\d{2})(?![0-9])',
+    `(?<![a-z0-9])(\\d{1,2})(?:st|nd|rd|th)?[ \\t]+(?:of[ \\t]+)?${MONTH}\\.?,?[ \\t]+(\\d{4})(?![0-9])`,
+    `(?<![a-z])${MONTH}\\.?[ \\t]+(\\d{1,2})(?:st|nd|rd|th)?,?[ \\t]+(\\d{4})(?![0-9])`,
+  ].join('|'),
+  'g',
+);
+const CONTEXT = ['born', 'date of birth', 'dob', 'd.o.b', 'birthday', 'birth date', 'birthdate', 'birth'];
+
+function realDate(year: number, month: number, day: number): boolean {
+  const now = new Date().getUTCFullYear();
+  if (year < 1900 || year > now || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  if (y.length === 4) return n;
+  // Two-digit birth years: 00 up to this year's two digits are 2000s, the rest 1900s.
+  return n <= new Date().getUTCFullYear() % 100 ? 2000 + n : 1900 + n;
+}
+
+function monthOf(name: string): number {
+  return MONTHS.indexOf(name.slice(0, 3)) + 1;
+}
+
+function valid(m: RegExpExecArray): boolean {
+  if (m[1]) return realDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (m[4]) {
+    const a = Number(m[4]);
+    const b = Number(m[5]);
+    const y = fullYear(m[6]!);
+    // Month first (US) or day first (most of the world): either reading makes it a date.
+    return realDate(y, a, b) || realDate(y, b, a);
+  }
+  if (m[7]) return realDate(Number(m[9]), monthOf(m[8]!), Number(m[7]));
+  return realDate(Number(m[12]), monthOf(m[10]!), Number(m[11]));
+}
+
+function scan(view: TextView): PiiSpan[] {
+  const lower = view.lower;
+  const spans: PiiSpan[] = [];
+  DATE.lastIndex = 0;
+  for (let m = DATE.exec(lower); m !== null; m = DATE.exec(lower)) {
+    const end = m.index + m[0].length;
+    if (!valid(m) || !hasContext(view, m.index, end, CONTEXT, 40, 12)) continue;
+    spans.push({ entity: 'DATE_OF_BIRTH', start: m.index, end, score: 0.85 });
+  }
+  DATE.lastIndex = 0;
+  return spans;
+}
+
+/** DATE_OF_BIRTH, only with birth context. */
+export const birthDateRecognizer: Recognizer = {
+  name: 'date-of-birth',
+  entities: ['DATE_OF_BIRTH'],
+  applies: (view) => view.digits >= 4 && view.lower.includes('b'),
+  scan,
+};

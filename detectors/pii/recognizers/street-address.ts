@@ -1,0 +1,79 @@
+import { hasContext, withContext } from '../context.js';
+import type { PiiSpan, Recognizer } from '../recognizer.js';
+import type { TextView } from '../text-view.js';
+
+/**
+ * Street addresses (house number, optional direction, one to four
+ * capitalized words, a street type, and a unit right after it) and
+ * postcodes: UK postcodes by their shape, US ZIP codes only in address
+ * context (after a state code or the words zip / postal code), since a bare
+ * five-digit number is far more often something else.
+ */
+const STREET_TYPES =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Close|Crescent|Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Row|Gardens|Grove|Mews|Walk|Plaza|Alley';
+const STREET = new RegExp(
+  `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?[ \\t]+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?[ \\t]+)?(?:(?:[A-Z][a-z]{1,20}|\\d{1,3}(?:st|nd|rd|th))[ \\t]+){1,4}(?:${STREET_TYPES})(?![A-Za-z])(?:\\.?,?[ \\t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Room)\\.?[ \\t]*#?[A-Za-z0-9-]{1,6}|[ \\t]+#[A-Za-z0-9-]{1,6})?`,
+  'g',
+);
+const UK_POSTCODE =
+  /(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])/g;
+const US_ZIP = /(?<![A-Za-z0-9-])\d{5}(?:-\d{4})?(?![A-Za-z0-9-])/g;
+const STATES =
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY';
+const STATE_BEFORE = new RegExp(`(?:^|[ ,])(?:${STATES.split(' ').join('|')}),?[ \\t]+$`);
+const ZIP_WORDS = /(?:zip|zip code|zipcode|postal code|postcode)[\s:#is]*$/;
+const ADDRESS_CONTEXT = [
+  'address',
+  'live at',
+  'living at',
+  'ship to',
+  'deliver to',
+  'delivered to',
+  'located at',
+];
+const POSTCODE_CONTEXT = ['postcode', 'post code', 'postal code'];
+
+function scan(view: TextView): PiiSpan[] {
+  const text = view.text;
+  const spans: PiiSpan[] = [];
+  STREET.lastIndex = 0;
+  for (let m = STREET.exec(text); m !== null; m = STREET.exec(text)) {
+    const end = m.index + m[0].length;
+    spans.push({
+      entity: 'ADDRESS',
+      start: m.index,
+      end,
+      score: withContext(0.8, hasContext(view, m.index, end, ADDRESS_CONTEXT)),
+    });
+  }
+  UK_POSTCODE.lastIndex = 0;
+  for (let m = UK_POSTCODE.exec(text); m !== null; m = UK_POSTCODE.exec(text)) {
+    const end = m.index + m[0].length;
+    const spaced = m[0].includes(' ');
+    const base = spaced ? 0.6 : 0.4;
+    spans.push({
+      entity: 'POSTCODE',
+      start: m.index,
+      end,
+      score: withContext(base, hasContext(view, m.index, end, POSTCODE_CONTEXT)),
+    });
+  }
+  if (view.digits >= 5) {
+    US_ZIP.lastIndex = 0;
+    for (let m = US_ZIP.exec(text); m !== null; m = US_ZIP.exec(text)) {
+      const before = text.slice(Math.max(0, m.index - 24), m.index);
+      if (STATE_BEFORE.test(before) || ZIP_WORDS.test(before.toLowerCase())) {
+        spans.push({ entity: 'POSTCODE', start: m.index, end: m.index + m[0].length, score: 0.8 });
+      }
+    }
+  }
+  return spans;
+}
+
+/** ADDRESS and POSTCODE. */
+export const streetAddressRecognizer: Recognizer = {
+  name: 'address',
+  entities: ['ADDRESS', 'POSTCODE'],
+  applies: (view) => view.digits >= 1 && view.hasUpper,
+  scan,
+};
