@@ -52,6 +52,12 @@ function valid(m: RegExpExecArray): boolean {
   return realDate(Number(m[12]), monthOf(m[10]!), Number(m[11]));
 }
 
+/** A birth word within the 24 characters before `at`. */
+function nearWord(lower: string, at: number): boolean {
+  const before = lower.slice(Math.max(0, at - 24), at);
+  return CONTEXT.some((w) => before.includes(w));
+}
+
 function scan(view: TextView): PiiSpan[] {
   const lower = view.lower;
   const spans: PiiSpan[] = [];
@@ -59,6 +65,9 @@ function scan(view: TextView): PiiSpan[] {
   for (let m = DATE.exec(lower); m !== null; m = DATE.exec(lower)) {
     const end = m.index + m[0].length;
     if (!valid(m) || !hasContext(view, m.index, end, CONTEXT, 40, 12)) continue;
+    // "D.O.B. 5 April 1978, account opened 26 January 2022": only the date right after the context is the birth date.
+    if (spans.length > 0 && spans[spans.length - 1]!.end > m.index - 40 && !nearWord(lower, m.index))
+      continue;
     spans.push({ entity: 'DATE_OF_BIRTH', start: m.index, end, score: 0.85 });
   }
   DATE.lastIndex = 0;

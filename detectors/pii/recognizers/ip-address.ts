@@ -82,6 +82,13 @@ function scanIpv6(view: TextView, out: PiiSpan[]): void {
  * IPv4 candidates: runs of digit groups joined by single dots. Exactly four
  * groups, else the run is a longer dotted number (a version, an OID).
  */
+const RELEASE_BEFORE =
+  /(?:firmware|version|release|build|updated to|upgraded to|rolled back from|back from|to v?)\s*$/;
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): void {
   const text = view.text;
   let t = 0; // the first IPv6 span that may still hold a later candidate: both lists run by start
@@ -106,6 +113,9 @@ function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): vo
     const n = text.charCodeAt(end);
     if (isWordChar(n) || (n === 46 && isWordChar(text.charCodeAt(end + 1)))) continue;
     if (VERSION_BEFORE.test(view.lower.slice(Math.max(0, start - 12), start))) continue;
+    // A pre-release suffix ("2.1.0.9-beta") or a release word before it makes it a version.
+    if (n === 45 && isLetter(text.charCodeAt(end + 1))) continue;
+    if (RELEASE_BEFORE.test(view.lower.slice(Math.max(0, start - 24), start))) continue;
     while (t < taken.length && taken[t]!.end < end) t++;
     if (t < taken.length && taken[t]!.start <= start) continue; // the IPv4 tail of an IPv6 address
     if (isIPv4(text.slice(start, end))) out.push(span(view, start, end));

