@@ -45,4 +45,10 @@ describe('passportRecognizer', () => {
     expect(scan(`passport ${'P'.repeat(1 << 20)}123456`)).toEqual([]);
     expect(scan('passport 123456789; '.repeat(1 << 15))).toHaveLength(1 << 15);
   });
+
+  it('reads French and German passport numbers next to the word', () => {
+    const text = 'Passport No. 27VS75285, and my German passport is C4H7RF4Y5';
+    const found = passportRecognizer.scan(new TextView(text)).map((s) => text.slice(s.start, s.end));
+    expect(found).toEqual(['27VS75285', 'C4H7RF4Y5']);
+  });
 });

@@ -12,8 +12,12 @@ const CONTEXT = ['passport'];
  */
 const BASE_SCORE = 0.4;
 
-/** Nine digits (US, UK) or one or two letters and six to eight digits (US next generation, many EU books). */
-const PASSPORT = /(?<![A-Za-z0-9])(?:\d{9}|[A-Za-z]{1,2}\d{6,8})(?![A-Za-z0-9])/g;
+/**
+ * Nine digits (US, UK), one or two letters and six to eight digits (US next generation, many EU
+ * books), two digits, two letters and five digits (France), or nine of Germany's letters and digits.
+ */
+const PASSPORT =
+  /(?<![A-Za-z0-9])(?:\d{9}|[A-Za-z]{1,2}\d{6,8}|\d{2}[A-Z]{2}\d{5}|[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8})(?![A-Za-z0-9])/g;
 
 /** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
 function nearContext(view: TextView, start: number, end: number): boolean {

@@ -17,6 +17,8 @@ describe('person recognizer', () => {
     expect(names('Please ask Dr. Anna Smith-Jones to call')).toEqual(['Anna Smith-Jones']);
     expect(names('this is Mark McDonald from billing')).toEqual(['Mark McDonald']);
     expect(names('From: Lucas de la Cruz <lucas@example.com>')).toEqual(['Lucas de la Cruz']);
+    expect(names('card 4111 (account holder Ingrid di Stefano)')).toEqual(['Ingrid di Stefano']);
+    expect(names("I've copied my colleague Isabella Garcia-Lopez, who")).toEqual(['Isabella Garcia-Lopez']);
   });
 
   it('reads lowercase transcripts after the strongest triggers', () => {

@@ -11,7 +11,7 @@ import type { TextView } from '../text-view.js';
 
 // Triggers are found on the lowercased text; the name after them is read from the original.
 const TRIGGER =
-  /(?<![a-z0-9])(my name is|my name's|name is|this is|i am|i'm|hi|hello|hey|dear|good morning|good afternoon|good evening|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|cheers|sincerely|best|mr|mrs|ms|miss|dr|prof|speaking with|speak to|speak with|spoke to|spoke with|talked to|ask for|name:|from:|signed|--)(?![a-z0-9])\.?,?:?[ \t]*\n?[ \t]*/g;
+  /(?<![a-z0-9])(my name is|my name's|name is|this is|i am|i'm|hi|hello|hey|dear|good morning|good afternoon|good evening|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|cheers|sincerely|best|mr|mrs|ms|miss|dr|prof|speaking with|speak to|speak with|spoke to|spoke with|talked to|ask for|name:|from:|signed|account holder|cardholder|card holder|employee:|my details:|colleague|thanks to|--)(?![a-z0-9])\.?,?:?[ \t]*\n?[ \t]*/g;
 
 // One name token: Jane, O'Brien, Smith-Jones, McDonald, DeShawn.
 const TOKEN = "[A-Z][a-z]{0,20}(?:[A-Z][a-z]{1,20})?(?:['’-][A-Z][a-z]{1,20}){0,2}";
