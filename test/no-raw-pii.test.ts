@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../monitor/app.js';
 import { buildConfig } from '../monitor/config/config.js';
-import { createLogger } from '../monitor/logger.js';
 import { buildServer } from '../monitor/http/server.js';
+import { createLogger } from '../monitor/logger.js';
 import type { SqlExecutor } from '../monitor/store/sql.js';
 import type { Store } from '../monitor/store/store.js';
 import { testStores } from '../monitor/store/test-stores.js';
@@ -109,7 +109,11 @@ describe.each(testStores())('no raw PII leaves earshot ($name)', (target) => {
       log: { level: 'trace' },
       privacy: { hashSalt: 'no-raw-pii' },
     });
-    app = await createApp(config, { store, logger: createLogger('trace', logSink(logs)), processMetrics: false });
+    app = await createApp(config, {
+      store,
+      logger: createLogger('trace', logSink(logs)),
+      processMetrics: false,
+    });
     await app.start();
     server = await buildServer(app);
     await server.ready();
@@ -145,10 +149,18 @@ describe.each(testStores())('no raw PII leaves earshot ($name)', (target) => {
 
   it('answers POST /v1/redact without the raw values', async () => {
     for (const raw of RAW) {
-      const text = await server.inject({ method: 'POST', url: '/v1/redact', payload: { text: `mine is ${raw}` } });
+      const text = await server.inject({
+        method: 'POST',
+        url: '/v1/redact',
+        payload: { text: `mine is ${raw}` },
+      });
       expect(text.statusCode).toBe(200);
       answers.push(text.body);
-      const event = await server.inject({ method: 'POST', url: '/v1/redact', payload: message(1, `mine is ${raw}`) });
+      const event = await server.inject({
+        method: 'POST',
+        url: '/v1/redact',
+        payload: message(1, `mine is ${raw}`),
+      });
       expect(event.statusCode).toBe(200);
       answers.push(event.body);
     }

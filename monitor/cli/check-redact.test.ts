@@ -46,7 +46,11 @@ describe('earshot check --redact', () => {
     const lines = (await readFile(output, 'utf8')).trim().split('\n');
     const texts = lines.map((l) => (JSON.parse(l) as { text: string; user_id: string }).text);
     // conversation.message masks its free text per entity; cards keep their last four.
-    expect(texts).toEqual(['my card is **** **** **** 1111', 'write to ****.***@*******.*** please', 'thanks, that is all']);
+    expect(texts).toEqual([
+      'my card is **** **** **** 1111',
+      'write to ****.***@*******.*** please',
+      'thanks, that is all',
+    ]);
     const text = await readFile(output, 'utf8');
     expect(text).not.toContain('jane.doe');
     expect(text).not.toContain('u_1"');

@@ -156,7 +156,12 @@ describe('POST /v1/events', () => {
       expect(body.results.map((r) => r.status)).toEqual(['violation', 'rejected']);
       const [copy, refused] = body.redacted!;
       expect(refused).toBeNull();
-      expect(copy).toMatchObject({ event_id: event.event_id, text: 'call me on +** ** **** 0958', speaker: 'customer', turn: 1 });
+      expect(copy).toMatchObject({
+        event_id: event.event_id,
+        text: 'call me on +** ** **** 0958',
+        speaker: 'customer',
+        turn: 1,
+      });
       expect(copy!.user_id).toEqual(expect.any(String));
       expect(copy!.user_id).not.toBe('alice-77');
       expect(res.body).not.toContain('7946');

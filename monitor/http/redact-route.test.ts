@@ -6,7 +6,9 @@ import { message } from './test-events.js';
 describe('POST /v1/redact', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ config: { detectors: { pii: { operators: { default: 'replace', CREDIT_CARD: 'mask' } } } } });
+    t = await createTestApp({
+      config: { detectors: { pii: { operators: { default: 'replace', CREDIT_CARD: 'mask' } } } },
+    });
   });
   afterAll(() => t?.close());
 
@@ -34,7 +36,11 @@ describe('POST /v1/redact', () => {
     const event = message({ text: 'mail jane.doe@example.com', user_id: 'alice-77' });
     const res = await post(event);
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ redacted: Record<string, unknown>; entities: Array<{ pointer: string }>; contract: unknown }>();
+    const body = res.json<{
+      redacted: Record<string, unknown>;
+      entities: Array<{ pointer: string }>;
+      contract: unknown;
+    }>();
     expect(body.contract).toEqual({ name: 'conversation.message', version: '1.1.0' });
     expect(body.redacted.text).toBe('mail ****.***@*******.***');
     expect(body.redacted.user_id).toBe(saltedHash('alice-77'));

@@ -42,14 +42,18 @@ describe('Metrics', () => {
   it('counts the entities of PII leaks per contract, known entity names only', async () => {
     const m = new Metrics({ version: '1.2.3', collectProcess: false });
     m.declareContracts([{ contract: 'a', version: '1.0.0' }]);
-    expect(await m.registry.metrics()).toContain('earshot_pii_entities_total{contract="a",entity="CREDIT_CARD"} 0');
+    expect(await m.registry.metrics()).toContain(
+      'earshot_pii_entities_total{contract="a",entity="CREDIT_CARD"} 0',
+    );
     m.countPiiLeak(
       makeFinding({
         detector: 'pii',
         kind: 'pii_leak',
         contract: 'a',
         message: 'm',
-        evidence: { entities: [{ entity: 'CREDIT_CARD' }, { entity: 'EMAIL_ADDRESS' }, { entity: 'jane@x.io' }] },
+        evidence: {
+          entities: [{ entity: 'CREDIT_CARD' }, { entity: 'EMAIL_ADDRESS' }, { entity: 'jane@x.io' }],
+        },
       }),
     );
     const text = await m.registry.metrics();
