@@ -13,6 +13,9 @@ import { visitStrings } from './string-values.js';
 
 export const PII_DETECTOR = 'pii';
 
+const MAX_REMEMBERED = 4096;
+const MAX_REMEMBERED_LENGTH = 64;
+
 /**
  * The `pii` detector: scans every string value of an event (nested objects
  * and arrays too). An entity the contract does not declare for that
@@ -24,6 +27,9 @@ export const PII_DETECTOR = 'pii';
 export function createPiiDetector(config: PiiConfig = DEFAULT_PII_CONFIG, analyzer?: PiiAnalyzer): Detector {
   const engine =
     analyzer ?? createPiiAnalyzer({ threshold: config.threshold, entities: config.entities ?? undefined });
+  // Short values that repeat from event to event (model versions, consent versions, codes) are
+  // analyzed once: those found clean are remembered, in memory only, up to MAX_REMEMBERED.
+  const clean = new Set<string>();
   return {
     name: PII_DETECTOR,
     kinds: [
@@ -41,7 +47,16 @@ export function createPiiDetector(config: PiiConfig = DEFAULT_PII_CONFIG, analyz
             findings.push(mismatch(attribute, pointer, rule, ctx));
           return;
         }
+        const short = value.length <= MAX_REMEMBERED_LENGTH;
+        if (short && clean.has(value)) {
+          if (rule && rule.declared.length > 0) findings.push(mismatch(attribute, pointer, rule, ctx));
+          return;
+        }
         const spans = engine.analyze(value);
+        if (short && spans.length === 0) {
+          if (clean.size >= MAX_REMEMBERED) clean.clear();
+          clean.add(value);
+        }
         const leaks = rule ? spans.filter((s) => !rule.allowed.has(s.entity)) : spans;
         if (leaks.length > 0) {
           findings.push(leak(value, spans, leaks, attribute, pointer, ctx, config.excerptChars));
