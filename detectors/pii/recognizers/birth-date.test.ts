@@ -13,6 +13,15 @@ describe('date of birth recognizer', () => {
     expect(dates('my birthday is the 4th of July 1990')).toEqual(['4th of July 1990']);
   });
 
+  it('reads spoken dates of birth in transcripts', () => {
+    expect(dates('agent: your date of birth for me\ncustomer: june third nineteen ninety three')).toEqual([
+      'june third nineteen ninety three',
+    ]);
+    expect(dates('date of birth? july twenty second two thousand and three')).toEqual([
+      'july twenty second two thousand and three',
+    ]);
+  });
+
   it('ignores dates without birth context and impossible dates', () => {
     expect(dates('my order from March 14, 2024 never came')).toEqual([]);
     expect(dates('born 31/02/1985 or 1899-01-01')).toEqual([]);

@@ -20,6 +20,16 @@ const DATE = new RegExp(
   ].join('|'),
   'g',
 );
+/** Speech-to-text dates: "june third nineteen ninety three", "july twenty second two thousand and three". */
+const UNITS = 'one|two|three|four|five|six|seven|eight|nine';
+const TENS =
+  'ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
+const ORDINAL =
+  '(?:(?:twenty|thirty)[ -])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)';
+const SPOKEN_DATE = new RegExp(
+  `(?<![a-z])(?:january|february|march|april|may|june|july|august|september|october|november|december)(?: the)? ${ORDINAL},? (?:nineteen|two thousand(?: and)?)(?:[ -](?:${TENS}|${UNITS})){0,2}(?![a-z])`,
+  'g',
+);
 const CONTEXT = ['born', 'date of birth', 'dob', 'd.o.b', 'birthday', 'birth date', 'birthdate', 'birth'];
 
 function realDate(year: number, month: number, day: number): boolean {
@@ -71,6 +81,13 @@ function scan(view: TextView): PiiSpan[] {
     spans.push({ entity: 'DATE_OF_BIRTH', start: m.index, end, score: 0.85 });
   }
   DATE.lastIndex = 0;
+  SPOKEN_DATE.lastIndex = 0;
+  for (let m = SPOKEN_DATE.exec(lower); m !== null; m = SPOKEN_DATE.exec(lower)) {
+    const end = m.index + m[0].length;
+    if (hasContext(view, m.index, end, CONTEXT, 48, 12)) {
+      spans.push({ entity: 'DATE_OF_BIRTH', start: m.index, end, score: 0.8 });
+    }
+  }
   return spans;
 }
 
@@ -78,6 +95,8 @@ function scan(view: TextView): PiiSpan[] {
 export const birthDateRecognizer: Recognizer = {
   name: 'date-of-birth',
   entities: ['DATE_OF_BIRTH'],
-  applies: (view) => view.digits >= 4 && view.lower.includes('b'),
+  applies: (view) =>
+    view.lower.includes('b') &&
+    (view.digits >= 4 || view.lower.includes('teen') || view.lower.includes('thousand')),
   scan,
 };

@@ -42,7 +42,7 @@ const ID_BEFORE =
   /(?:^|[^a-z])(?:order|tracking|invoice|ref|reference|booking|confirmation|ticket|case|serial|sku|transaction|shipment|parcel|package|po|receipt|account|acct|customer|member|id)(?:\s*(?:number|num|no\.?|code|id))?\s*(?:is|[:#=])?\s*$/;
 /** Words that make the number something else: a part number, a passport, an account transfer. */
 const OTHER_ID_CONTEXT =
-  /(?:^|[^a-z])(?:pn|part|model|passport|iban|transfer ref|ssn|social security)[^.\n]{0,24}$/;
+  /(?:^|[^a-z])(?:pn|part|model|build|passport|iban|transfer ref|ssn|social security)[^.\n]{0,24}$/;
 
 /**
  * True when the candidate continues something before it: a digit group

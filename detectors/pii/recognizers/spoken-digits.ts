@@ -31,6 +31,8 @@ const MAX_GAP = 4;
 
 const CARD_CONTEXT = ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex'];
 const SSN_CONTEXT = ['social', 'ssn'];
+const ID_BEFORE =
+  /(?:order|tracking|invoice|reference|ref|booking|confirmation|ticket|case|account|member|policy)(?: number| no\.?| id)?(?: is)?[\s:#,]*$/;
 const PHONE_CONTEXT = [
   'phone',
   'number',
@@ -190,6 +192,8 @@ class Classifier {
       return { entity: 'US_SSN', score: SSN_SCORE };
     }
     if (count > 15) return undefined;
+    // "my order number is seven oh two ...": an id read aloud, not a phone.
+    if (ID_BEFORE.test(this.view.lower.slice(Math.max(0, start - 32), start))) return undefined;
     const context = this.near(start, end, PHONE_CONTEXT);
     if (!plus && !context && (count < 10 || count > 11)) return undefined;
     const international = plus || (count === 11 && digits[0] === '1');

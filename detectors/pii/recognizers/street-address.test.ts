@@ -21,6 +21,13 @@ describe('address recognizer', () => {
     expect(found('zip code 90210 please')).toEqual([['POSTCODE', '90210']]);
   });
 
+  it('reads spoken addresses in transcripts, only with address context', () => {
+    expect(found("agent: first line of the address\ncustomer: it's fifty six station street")).toEqual([
+      ['ADDRESS', 'fifty six station street'],
+    ]);
+    expect(found('we had five park avenue style hats')).toEqual([]);
+  });
+
   it('leaves bare numbers, order numbers and city names alone', () => {
     expect(found('Order 55012 shipped to Paris, 3 items')).toEqual([]);
     expect(found('we have 12 Main offices')).toEqual([]);

@@ -22,6 +22,13 @@ const STATES =
   'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY';
 const STATE_BEFORE = new RegExp(`(?:^|[ ,])(?:${STATES.split(' ').join('|')}),?[ \\t]+$`);
 const ZIP_WORDS = /(?:zip|zip code|zipcode|postal code|postcode)[\s:#is]*$/;
+/** Speech-to-text street addresses: number words, a street name, a street type, lowercase. */
+const NUMBER_WORD =
+  '(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|oh|zero)';
+const SPOKEN_STREET = new RegExp(
+  `(?<![a-z])${NUMBER_WORD}(?:[ -]${NUMBER_WORD}){0,4} (?:[a-z]{2,20} ){1,3}(?:street|avenue|road|lane|drive|way|court|place|boulevard|terrace|close|crescent)(?![a-z])`,
+  'g',
+);
 const ADDRESS_CONTEXT = [
   'address',
   'live at',
@@ -45,6 +52,17 @@ function scan(view: TextView): PiiSpan[] {
       end,
       score: withContext(0.8, hasContext(view, m.index, end, ADDRESS_CONTEXT)),
     });
+  }
+  // Spoken addresses have no digits to anchor them: only with address context nearby.
+  if (view.lower.includes('address')) {
+    const lower = view.lower;
+    SPOKEN_STREET.lastIndex = 0;
+    for (let m = SPOKEN_STREET.exec(lower); m !== null; m = SPOKEN_STREET.exec(lower)) {
+      const end = m.index + m[0].length;
+      if (hasContext(view, m.index, end, ['address'], 64, 0)) {
+        spans.push({ entity: 'ADDRESS', start: m.index, end, score: 0.75 });
+      }
+    }
   }
   UK_POSTCODE.lastIndex = 0;
   for (let m = UK_POSTCODE.exec(text); m !== null; m = UK_POSTCODE.exec(text)) {
@@ -74,6 +92,6 @@ function scan(view: TextView): PiiSpan[] {
 export const streetAddressRecognizer: Recognizer = {
   name: 'address',
   entities: ['ADDRESS', 'POSTCODE'],
-  applies: (view) => view.digits >= 1 && view.hasUpper,
+  applies: (view) => (view.digits >= 1 && view.hasUpper) || view.lower.includes('address'),
   scan,
 };
