@@ -1,7 +1,8 @@
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { isDigit, isWordChar } from '../char-codes.js';
+import { hasContext, withContext } from '../context.js';
 import { cardSchemeKnown, luhnValid } from '../number-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 const CONTEXT = ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex', 'cc', 'payment'];
 
@@ -16,25 +17,6 @@ const MAX_DIGITS = 19;
 const MIN_GROUP = 3;
 const MAX_GROUP = 8;
 const MAX_GROUPS = 5;
-
-/**
- * hasContext on a window around the match only: on the whole text its
- * indexOf runs to the end for every absent word, which over thousands of
- * matches in one long text is quadratic.
- */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isWordChar(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 
 /** A maximal run of digits at [start, end); `sep` is the one character joining it to the next group. */
 interface Group {
@@ -134,7 +116,7 @@ function cardsInChain(
         entity: 'CREDIT_CARD',
         start,
         end,
-        score: withContext(base, nearContext(view, start, end)),
+        score: withContext(base, hasContext(view, start, end, CONTEXT)),
       });
       found = b;
     }

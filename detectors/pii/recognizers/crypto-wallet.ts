@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bech32, bech32m } from 'bech32';
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { hasContext, withContext } from '../context.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 /** An address whose checksum holds: one random string in 2^32 (base58, EIP-55) or 2^30 (bech32) passes. */
 const VALIDATED_SCORE = 0.95;
@@ -118,13 +118,6 @@ function tokenScore(token: string): number {
   return 0;
 }
 
-/** hasContext on a window around the match, so many matches in one long text stay linear. */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
 /**
  * Every address is one maximal alphanumeric token, so the text is cut into
  * tokens in one pass and only tokens of an address's length and first
@@ -145,7 +138,7 @@ function scanWallets(view: TextView): PiiSpan[] {
     if (len < BASE58_MIN || len > BECH32_MAX) continue;
     const base = tokenScore(text.slice(start, i));
     if (base === 0) continue;
-    const score = base >= VALIDATED_SCORE ? base : withContext(base, nearContext(view, start, i));
+    const score = base >= VALIDATED_SCORE ? base : withContext(base, hasContext(view, start, i, CONTEXT));
     spans.push({ entity: 'CRYPTO', start, end: i, score });
   }
   return spans;

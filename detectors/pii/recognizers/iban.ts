@@ -1,3 +1,4 @@
+import { isDigit, isLetter } from '../char-codes.js';
 import { IBAN_LENGTHS, ibanValid } from '../number-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
 import type { TextView } from '../text-view.js';
@@ -6,14 +7,6 @@ import type { TextView } from '../text-view.js';
 const MAX_IBAN = 34;
 /** The two check digits plus a BBAN that is mostly digits (a Dutch IBAN has 12); under 10 digits, no IBAN. */
 const MIN_DIGITS = 10;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 
 function isAlnum(c: number): boolean {
   return isDigit(c) || isLetter(c);

@@ -1,7 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { isDigit, isLetter, isWordChar } from '../char-codes.js';
+import { hasContext, withContext } from '../context.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 const CONTEXT = ['ip', 'address', 'server', 'host', 'connected from'];
 const BASE_SCORE = 0.7;
@@ -14,27 +15,17 @@ const MIN_IPV6_HEX = 4;
 /** "v1.2.3.4", "version 1.2.3.4", "ver: 1.2.3.4": a version number, not an address. */
 const VERSION_BEFORE = /(?:^|[^a-z])v(?:er|ersion)?\s*[:=]?\s*$/;
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 function isHex(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-function isWordChar(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-/** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
 function span(view: TextView, start: number, end: number): PiiSpan {
-  return { entity: 'IP_ADDRESS', start, end, score: withContext(BASE_SCORE, nearContext(view, start, end)) };
+  return {
+    entity: 'IP_ADDRESS',
+    start,
+    end,
+    score: withContext(BASE_SCORE, hasContext(view, start, end, CONTEXT)),
+  };
 }
 
 /**
@@ -84,10 +75,6 @@ function scanIpv6(view: TextView, out: PiiSpan[]): void {
  */
 const RELEASE_BEFORE =
   /(?:firmware|version|release|build|updated to|upgraded to|rolled back from|back from|to v?)\s*$/;
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 
 function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): void {
   const text = view.text;

@@ -1,9 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { isDigit, isWordChar } from '../char-codes.js';
+import { hasContext, withContext } from '../context.js';
 import { cardSchemeKnown, luhnValid } from '../number-rules.js';
 import { DEFAULT_PHONE_REGIONS, phoneValid } from '../phone-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 const CONTEXT = ['phone', 'call', 'mobile', 'cell', 'tel', 'number', 'reach me', 'text me', 'whatsapp'];
 
@@ -60,14 +61,6 @@ function gluedBefore(text: string, from: number): boolean {
 
 /** An extension after the number is not part of it but does not glue it to a word either. */
 const EXTENSION_AFTER = /^(?:x|ext\.?|extension)\s?\d/i;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isWordChar(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 
 /** A maximal run of digits at [start, end). */
 interface Group {
@@ -172,13 +165,6 @@ function parensBalanced(candidate: string): boolean {
   return inside.length >= 1 && inside.length <= 5 && /^\d+$/.test(inside);
 }
 
-/** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
 interface ScanState {
   view: TextView;
   validations: number;
@@ -215,7 +201,7 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
     candidate.includes('(') ||
     (groups >= 2 && digitCount >= 10) ||
     (groups >= 3 && digitCount >= 9);
-  const context = nearContext(view, from, end);
+  const context = hasContext(view, from, end, CONTEXT);
   // A weak candidate without context would be dropped anyway: no work is spent on it.
   if (!strong && !context) return false;
   if (!parensBalanced(candidate)) return false;

@@ -1,3 +1,4 @@
+import { isDigit, isLetter } from '../char-codes.js';
 import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
 import type { PiiEntity } from '../entities.js';
 import { cardSchemeKnown, luhnValid, ssnDigitsValid } from '../number-rules.js';
@@ -70,14 +71,6 @@ const SEPARATOR_WORDS: ReadonlySet<string> = new Set(['dash', 'hyphen']);
 
 /** Cheap gate: some digit word appears (as a substring: "phone" passes, which is fine for a gate). */
 const GATE = /zero|one|two|three|four|five|six|seven|eight|nine|oh|nought/;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 
 /** Between two tokens of a run: 1 to MAX_GAP spaces, tabs, commas, periods or dashes. */
 function gapJoins(text: string, from: number, to: number): boolean {

@@ -1,6 +1,6 @@
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { hasContext, withContext } from '../context.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 const CONTEXT = ['national insurance', 'ni number', 'nino', 'ni no'];
 
@@ -22,13 +22,6 @@ function ninoPrefixValid(prefix: string): boolean {
   return !BAD_FIRST.has(p[0] ?? '') && !BAD_SECOND.has(p[1] ?? '') && !BAD_PREFIXES.has(p);
 }
 
-/** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
 function scanNinos(view: TextView): PiiSpan[] {
   const text = view.text;
   const spans: PiiSpan[] = [];
@@ -39,7 +32,7 @@ function scanNinos(view: TextView): PiiSpan[] {
     const start = m.index;
     const end = start + found.length;
     const upper = found === found.toUpperCase();
-    const score = withContext(upper ? UPPER_SCORE : LOWER_SCORE, nearContext(view, start, end));
+    const score = withContext(upper ? UPPER_SCORE : LOWER_SCORE, hasContext(view, start, end, CONTEXT));
     spans.push({ entity: 'UK_NINO', start, end, score });
   }
   NINO.lastIndex = 0;

@@ -1,3 +1,4 @@
+import { isLetter } from '../char-codes.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
 import type { TextView } from '../text-view.js';
 
@@ -68,10 +69,6 @@ const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
 ]);
 
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 
 /** Scheme characters (RFC 3986) without `.`, which more often ends the sentence before a URL than sits in a scheme. */
 function isSchemeChar(c: number): boolean {

@@ -1,7 +1,8 @@
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { isDigit } from '../char-codes.js';
+import { hasContext, withContext } from '../context.js';
 import { ssnDigitsValid } from '../number-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 const CONTEXT = ['ssn', 'social security', 'social', 'ss#', 'tax id'];
 
@@ -13,10 +14,6 @@ const COMPACT_SCORE = 0.3;
 /** Bounded and anchored on word edges: each start costs at most 11 characters. */
 const GROUPED = /(?<![\w])\d{3}([- ])\d{2}\1\d{4}(?!\w)/g;
 const COMPACT = /(?<![\w])\d{9}(?!\w)/g;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** Separators that join digit groups into a longer number (a phone's 3-3-4, a decimal, a date). */
 function isJoiner(c: number): boolean {
@@ -39,13 +36,6 @@ function partOfLonger(text: string, start: number, end: number): boolean {
   return isJoiner(n) && n !== 40 && n !== 41 && isDigit(text.charCodeAt(end + 1));
 }
 
-/** hasContext on a window around the match: on the whole text its indexOf runs to the end for every absent word. */
-function nearContext(view: TextView, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT_BEFORE);
-  const to = Math.min(view.text.length, end + CONTEXT_AFTER);
-  return hasContext(new TextView(view.lower.slice(from, to)), start - from, end - from, CONTEXT);
-}
-
 function collect(view: TextView, pattern: RegExp, base: number, out: PiiSpan[]): void {
   const text = view.text;
   pattern.lastIndex = 0;
@@ -55,7 +45,12 @@ function collect(view: TextView, pattern: RegExp, base: number, out: PiiSpan[]):
     if (partOfLonger(text, start, end)) continue;
     const digits = m[0].replace(/[- ]/g, '');
     if (!ssnDigitsValid(digits)) continue;
-    out.push({ entity: 'US_SSN', start, end, score: withContext(base, nearContext(view, start, end)) });
+    out.push({
+      entity: 'US_SSN',
+      start,
+      end,
+      score: withContext(base, hasContext(view, start, end, CONTEXT)),
+    });
   }
   pattern.lastIndex = 0;
 }
