@@ -35,6 +35,23 @@ const TRUNK_ZERO = new Set<CountryCode>(['GB', 'DE', 'FR', 'AU', 'NL', 'IT', 'IN
 const NO_TRUNK = new Set<CountryCode>(['US', 'CA', 'ES', 'IT', 'IN']);
 const TRUNK_ZERO_REGIONS = DEFAULT_PHONE_REGIONS.filter((r) => TRUNK_ZERO.has(r));
 const NO_TRUNK_REGIONS = DEFAULT_PHONE_REGIONS.filter((r) => NO_TRUNK.has(r));
+const NANP_REGIONS: readonly CountryCode[] = ['US', 'CA'];
+// Indian mobiles are ten digits starting 6 to 9: the same shape.
+const NANP_OR_INDIA: readonly CountryCode[] = ['US', 'CA', 'IN'];
+
+/**
+ * The regions worth asking libphonenumber-js about, from the number's shape:
+ * each region costs a full parse, so a North American shape (ten digits
+ * starting 2-9, or eleven starting 1) is tried only as US and Canada, and
+ * as India when it starts 6-9.
+ */
+function regionsFor(digits: string): readonly CountryCode[] {
+  if (digits.startsWith('0')) return TRUNK_ZERO_REGIONS;
+  const n = digits.length;
+  if (n === 10 && digits[0]! >= '6') return NANP_OR_INDIA;
+  if ((n === 10 && digits[0]! >= '2') || (n === 11 && digits[0] === '1')) return NANP_REGIONS;
+  return NO_TRUNK_REGIONS;
+}
 
 /** "v1.2.3", "version 2.10.1234", "ver: 12.34.5678": a version, not a number to call. */
 const VERSION_BEFORE = /(?:^|[^a-z])v(?:er|ersion)?\s*[:=]?\s*$/;
@@ -212,7 +229,7 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
   if (VERSION_BEFORE.test(before) || ID_BEFORE.test(before)) return false;
   if (gluedBefore(text, from) || OTHER_ID_CONTEXT.test(before)) return false;
   state.validations++;
-  const regions = digits.startsWith('0') ? TRUNK_ZERO_REGIONS : NO_TRUNK_REGIONS;
+  const regions = regionsFor(digits);
   if (!phoneValid(candidate, regions)) return false;
   state.out.push({
     entity: 'PHONE_NUMBER',
