@@ -1,0 +1,89 @@
+import type { CountryCode } from 'libphonenumber-js/core';
+import examples from 'libphonenumber-js/examples.mobile.json';
+import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { describe, expect, it } from 'vitest';
+import { internationalPlausible, nationalPlausible } from './phone-plans.js';
+
+/** A small seeded generator, so a failure names a number that can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Variants of a valid number: digits changed, one added or dropped, a trunk 0 or 1 before it. */
+function variants(base: string, next: () => number, count: number): string[] {
+  const out: string[] = [base];
+  for (let k = 0; k < count; k++) {
+    let d = base.split('');
+    const changes = Math.floor(next() * 4);
+    for (let c = 0; c < changes; c++) d[Math.floor(next() * d.length)] = String(Math.floor(next() * 10));
+    const r = next();
+    if (r < 0.15) d = d.slice(0, -1);
+    else if (r < 0.3) d.push(String(Math.floor(next() * 10)));
+    else if (r < 0.45) d.unshift('0');
+    else if (r < 0.5) d.unshift('1');
+    out.push(d.join(''));
+  }
+  return out;
+}
+
+const regions = Object.keys(examples) as CountryCode[];
+
+describe('phone numbering plans (a quick rejection before libphonenumber-js)', () => {
+  it('never rejects a national number libphonenumber-js calls valid, in any region', () => {
+    const next = random(7);
+    let valid = 0;
+    let rejected = 0;
+    for (const region of regions) {
+      for (const n of variants(examples[region]!, next, 30)) {
+        const ok = parsePhoneNumberFromString(n, region)?.isValid() ?? false;
+        const plausible = nationalPlausible(region, n);
+        if (ok) {
+          valid++;
+          expect(plausible, `${region} ${n}`).toBe(true);
+        } else if (!plausible) {
+          rejected++;
+        }
+      }
+    }
+    // The check means something only when many numbers of both kinds were seen.
+    expect(valid).toBeGreaterThan(2000);
+    expect(rejected).toBeGreaterThan(1000);
+  });
+
+  it('never rejects an international number libphonenumber-js calls valid', () => {
+    const next = random(11);
+    let valid = 0;
+    for (const region of regions) {
+      const code = getCountryCallingCode(region);
+      for (const n of variants(examples[region]!, next, 20)) {
+        const digits = `${code}${n}`;
+        const ok = parsePhoneNumberFromString(`+${digits}`)?.isValid() ?? false;
+        if (ok) {
+          valid++;
+          expect(internationalPlausible(digits), `+${digits}`).toBe(true);
+        }
+      }
+    }
+    expect(valid).toBeGreaterThan(2000);
+  });
+
+  it('rejects digit runs that fit no plan, so libphonenumber-js is not asked', () => {
+    expect(nationalPlausible('GB', '4111111111111111')).toBe(false); // a card number
+    expect(nationalPlausible('US', '0123456789')).toBe(false); // NANP area codes start 2-9
+    expect(nationalPlausible('FR', '12345')).toBe(false);
+    expect(internationalPlausible('999123456')).toBe(false); // +999 is no calling code
+  });
+
+  it('accepts the written forms people use', () => {
+    expect(nationalPlausible('US', '4155550123')).toBe(true);
+    expect(nationalPlausible('US', '14155550123')).toBe(true); // with the trunk 1
+    expect(nationalPlausible('GB', '02079460958')).toBe(true); // with the trunk 0
+    expect(nationalPlausible('US', '011442079460958')).toBe(true); // dialled with the IDD prefix
+    expect(internationalPlausible('442079460958')).toBe(true);
+    expect(internationalPlausible('80012345678')).toBe(true); // +800, non-geographic
+  });
+});
