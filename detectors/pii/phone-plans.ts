@@ -7,9 +7,10 @@ import metadata from 'libphonenumber-js/metadata.max.json';
  * conversation text (order numbers, amounts, ids) fit no numbering plan at
  * all, and a compiled regular expression says so in well under a
  * microsecond. This never rejects a number libphonenumber-js accepts: a
- * valid number's national number always matches its plan's general pattern
- * (the union of its fixed-line, mobile, toll-free, ... patterns), and both
- * the number as written and with its national prefix stripped are tried.
+ * valid number's national number matches its plan's general pattern and the
+ * pattern and lengths of one of its types (fixed line, mobile, toll free,
+ * ...), which is how libphonenumber-js judges it; both the number as
+ * written and with its national prefix stripped are tried.
  * phone-plans.test.ts checks that on thousands of numbers.
  */
 
@@ -17,18 +18,39 @@ import metadata from 'libphonenumber-js/metadata.max.json';
 interface PlanAccess {
   callingCode(): string;
   nationalNumberPattern(): string;
+  type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
   nationalPrefixForParsing(): string | undefined;
   nationalPrefixTransformRule(): string | undefined;
   IDDPrefix(): string;
 }
 
+/** The number types libphonenumber-js's getNumberType tries. */
+const TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+];
+
+/** One region's patterns, anchored. */
+interface RegionPatterns {
+  general: RegExp;
+  types: { pattern: RegExp; lengths: readonly number[] | undefined }[];
+}
+
 interface Plan {
   /**
-   * The general national number patterns of every region sharing the
-   * region's calling code, anchored: libphonenumber-js parses "628 864 1234"
-   * in Antigua as a valid Californian number, both being +1.
+   * The patterns of every region sharing the region's calling code:
+   * libphonenumber-js parses "628 864 1234" in Antigua as a valid
+   * Californian number, both being +1.
    */
-  pattern: RegExp;
+  group: RegionPatterns[];
   /** The national prefix for parsing, anchored at the start, or null. */
   prefix: RegExp | null;
   /** A transform rule rewrites what the prefix captured: too rare to model, so such plans never reject. */
@@ -49,17 +71,42 @@ function access(region: CountryCode): PlanAccess {
   return md.numberingPlan as unknown as PlanAccess;
 }
 
+const anchored = (pattern: string) => new RegExp(`^(?:${pattern})$`);
+
+function patternsOf(region: CountryCode): RegionPatterns {
+  const p = access(region);
+  const types: RegionPatterns['types'] = [];
+  for (const name of TYPES) {
+    const t = p.type(name);
+    const pattern = t?.pattern();
+    if (pattern) types.push({ pattern: anchored(pattern), lengths: t?.possibleLengths() });
+  }
+  return { general: anchored(p.nationalNumberPattern()), types };
+}
+
+/** True when `national` is a number of some type in one of the plan's regions. */
+function fits(plan: Plan, national: string): boolean {
+  for (const r of plan.group) {
+    if (!r.general.test(national)) continue;
+    for (const t of r.types) {
+      if (t.lengths && !t.lengths.includes(national.length)) continue;
+      if (t.pattern.test(national)) return true;
+    }
+  }
+  return false;
+}
+
 function planOf(region: CountryCode): Plan {
   let plan = plans.get(region);
   if (plan) return plan;
   const p = access(region);
   const code = p.callingCode();
-  const group = callingCodes[code] ?? [region];
-  const patterns = group.map((r) => `(?:${access(r).nationalNumberPattern()})`);
+  // The region itself first: most numbers dialled in a region are its own.
+  const group = [region, ...(callingCodes[code] ?? []).filter((r) => r !== region)];
   const prefix = p.nationalPrefixForParsing();
   const idd = p.IDDPrefix();
   plan = {
-    pattern: new RegExp(`^(?:${patterns.join('|')})$`),
+    group: group.map(patternsOf),
     prefix: prefix ? new RegExp(`^(?:${prefix})`) : null,
     transforms: Boolean(p.nationalPrefixTransformRule()),
     idd: idd ? new RegExp(`^(?:${idd})`) : null,
@@ -75,12 +122,12 @@ function planOf(region: CountryCode): Plan {
  */
 export function nationalPlausible(region: CountryCode, digits: string): boolean {
   const plan = planOf(region);
-  if (plan.pattern.test(digits)) return true;
+  if (fits(plan, digits)) return true;
   if (plan.idd?.test(digits)) return true;
-  if (digits.startsWith(plan.code) && plan.pattern.test(digits.slice(plan.code.length))) return true;
+  if (digits.startsWith(plan.code) && fits(plan, digits.slice(plan.code.length))) return true;
   const m = plan.prefix?.exec(digits);
   if (!m) return false;
-  return plan.transforms || plan.pattern.test(digits.slice(m[0].length));
+  return plan.transforms || fits(plan, digits.slice(m[0].length));
 }
 
 /**

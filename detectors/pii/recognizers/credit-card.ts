@@ -131,16 +131,15 @@ function cardsInChain(
 
 function scanCards(view: TextView): PiiSpan[] {
   const text = view.text;
+  const runs = view.digitRuns;
   const spans: PiiSpan[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
+  let done = 0; // where the last chain ended: its runs are read
+  for (let r = 0; r < runs.length; r += 2) {
+    const i = runs[r]!;
+    if (i < done) continue;
     const { groups, next } = readChain(text, i);
     cardsInChain(view, groups, { left: gluedLeft(text, i), right: gluedRight(text, next) }, spans);
-    i = next + 1;
+    done = next + 1;
   }
   return spans;
 }

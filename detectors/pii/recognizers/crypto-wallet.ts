@@ -27,10 +27,6 @@ const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvw
 const BASE58_INDEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE58_ALPHABET.length; i++) BASE58_INDEX[BASE58_ALPHABET.charCodeAt(i)] = i;
 
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
 /** Base58 (Bitcoin alphabet) to bytes, or undefined on a character outside it. Inputs are at most 34 characters. */
 export function base58Decode(s: string): Uint8Array | undefined {
   const bytes: number[] = [];
@@ -125,21 +121,18 @@ function tokenScore(token: string): number {
  */
 function scanWallets(view: TextView): PiiSpan[] {
   const text = view.text;
+  // Every address form holds a digit (`1`, `3`, `bc1`, `0x`): only such tokens are tried.
+  const words = view.digitWords;
   const spans: PiiSpan[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (!isAlnum(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < text.length && isAlnum(text.charCodeAt(i))) i++;
-    const len = i - start;
+  for (let w = 0; w < words.length; w += 2) {
+    const start = words[w]!;
+    const end = words[w + 1]!;
+    const len = end - start;
     if (len < BASE58_MIN || len > BECH32_MAX) continue;
-    const base = tokenScore(text.slice(start, i));
+    const base = tokenScore(text.slice(start, end));
     if (base === 0) continue;
-    const score = base >= VALIDATED_SCORE ? base : withContext(base, hasContext(view, start, i, CONTEXT));
-    spans.push({ entity: 'CRYPTO', start, end: i, score });
+    const score = base >= VALIDATED_SCORE ? base : withContext(base, hasContext(view, start, end, CONTEXT));
+    spans.push({ entity: 'CRYPTO', start, end, score });
   }
   return spans;
 }

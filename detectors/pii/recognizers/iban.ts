@@ -45,26 +45,25 @@ function readIban(text: string, start: number, length: number): { compact: strin
   return { compact: compact.toUpperCase(), end: i };
 }
 
+/** An IBAN starts a word (two letters, then its check digits), so only words holding a digit are tried. */
 function scanIbans(view: TextView): PiiSpan[] {
   const text = view.text;
+  const words = view.digitWords;
   const spans: PiiSpan[] = [];
-  let i = 0;
-  while (i + 4 <= text.length) {
+  let done = 0; // where the last IBAN ended: words inside it are read
+  for (let w = 0; w < words.length; w += 2) {
+    const i = words[w]!;
+    if (i < done) continue;
     const country = countryAt(text, i);
-    if (country === undefined) {
-      i++;
-      continue;
-    }
+    if (country === undefined) continue;
     // Trimmed to the country's length: what follows after a space ("... 32 and then") is not part of it.
     const length = Math.min(IBAN_LENGTHS[country]!, MAX_IBAN);
     const read = readIban(text, i, length);
     // A character glued to the last one means the text cut a longer token, not an IBAN.
     if (read && !isAlnum(text.charCodeAt(read.end)) && ibanValid(read.compact)) {
       spans.push({ entity: 'IBAN_CODE', start: i, end: read.end, score: 1 });
-      i = read.end;
-      continue;
+      done = read.end;
     }
-    i++;
   }
   return spans;
 }

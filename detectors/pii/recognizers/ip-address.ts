@@ -28,21 +28,25 @@ function span(view: TextView, start: number, end: number): PiiSpan {
   };
 }
 
+function inIpv6Run(c: number): boolean {
+  return isHex(c) || c === 58 || c === 46;
+}
+
 /**
  * IPv6 candidates: maximal runs of hex digits, colons and dots (for an
  * IPv4 tail) with at least two colons, not glued to a word, checked by
- * node's isIPv6. Runs are disjoint, so the scan is linear.
+ * node's isIPv6. Each run holds a colon, so runs are found from the
+ * colons (indexOf is native) and grown both ways; runs are disjoint, so
+ * the scan is linear.
  */
 function scanIpv6(view: TextView, out: PiiSpan[]): void {
   const text = view.text;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (!isHex(c) && c !== 58) {
-      i++;
-      continue;
-    }
-    let start = i;
+  let done = 0; // where the last run ended
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', done)) {
+    let start = colon;
+    while (start > done && inIpv6Run(text.charCodeAt(start - 1))) start--;
+    while (text.charCodeAt(start) === 46) start++; // a run starts at a hex digit or a colon
+    let i = colon;
     let colons = 0;
     let hex = 0;
     while (i < text.length) {
@@ -52,6 +56,8 @@ function scanIpv6(view: TextView, out: PiiSpan[]): void {
       else if (d !== 46) break;
       i++;
     }
+    done = i + 1;
+    for (let k = start; k < colon; k++) if (isHex(text.charCodeAt(k))) hex++;
     // A label's colon before the address ("ip:2001:db8::1") is not part of it ("::1" is).
     if (text.charCodeAt(start) === 58 && text.charCodeAt(start + 1) !== 58) {
       start++;
@@ -78,14 +84,13 @@ const RELEASE_BEFORE =
 
 function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): void {
   const text = view.text;
+  const runs = view.digitRuns;
   let t = 0; // the first IPv6 span that may still hold a later candidate: both lists run by start
-  let i = 0;
-  while (i < text.length) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
+  let done = 0; // where the last dotted run ended: its digit runs are read
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r]!;
+    if (start < done) continue;
+    let i = start;
     let groups = 1;
     for (;;) {
       while (i < text.length && isDigit(text.charCodeAt(i))) i++;
@@ -93,6 +98,7 @@ function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): vo
       groups++;
       i++;
     }
+    done = i;
     const end = i;
     if (groups !== 4 || end - start > 15) continue;
     const p = text.charCodeAt(start - 1);
@@ -111,7 +117,7 @@ function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): vo
 
 function scanIps(view: TextView): PiiSpan[] {
   const v6: PiiSpan[] = [];
-  if (view.hasColon) scanIpv6(view, v6);
+  if (view.colons >= 2) scanIpv6(view, v6);
   const v4: PiiSpan[] = [];
   scanIpv4(view, v6, v4);
   return [...v6, ...v4].sort((a, b) => a.start - b.start);
@@ -121,6 +127,6 @@ function scanIps(view: TextView): PiiSpan[] {
 export const ipAddressRecognizer: Recognizer = {
   name: 'ip-address',
   entities: ['IP_ADDRESS'],
-  applies: (view) => view.digits >= 4 || view.hasColon,
+  applies: (view) => view.digits >= 4 || view.colons >= 2,
   scan: scanIps,
 };

@@ -218,9 +218,10 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
     candidate.includes('(') ||
     (groups >= 2 && digitCount >= 10) ||
     (groups >= 3 && digitCount >= 9);
-  const context = hasContext(view, from, end, CONTEXT);
   // A weak candidate without context would be dropped anyway: no work is spent on it.
-  if (!strong && !context) return false;
+  // A strong one is looked at in context only once it is known to be a phone.
+  const weakContext = !strong && hasContext(view, from, end, CONTEXT);
+  if (!strong && !weakContext) return false;
   if (!parensBalanced(candidate)) return false;
   let digits = '';
   for (let k = a; k <= b; k++) digits += text.slice(g[k]!.start, g[k]!.end);
@@ -235,7 +236,9 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
     entity: 'PHONE_NUMBER',
     start: from,
     end,
-    score: withContext(strong ? STRONG_SCORE : WEAK_SCORE, context),
+    score: strong
+      ? withContext(STRONG_SCORE, hasContext(view, from, end, CONTEXT))
+      : withContext(WEAK_SCORE, true),
   });
   return true;
 }
@@ -282,22 +285,21 @@ function phonesInChain(state: ScanState, chainStart: number, g: readonly Group[]
 
 function scanPhones(view: TextView): PiiSpan[] {
   const text = view.text;
+  const runs = view.digitRuns;
   const state: ScanState = { view, validations: 0, out: [] };
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    let pos = i;
-    if (c === 43) pos++; // +
-    if (text.charCodeAt(pos) === 40) pos++; // (
-    if (!isDigit(text.charCodeAt(pos)) || isDigit(text.charCodeAt(i - 1))) {
-      i++;
-      continue;
-    }
+  let done = 0; // where the last chain ended: its runs are read
+  for (let r = 0; r < runs.length; r += 2) {
+    const pos = runs[r]!;
+    if (pos < done) continue;
     // Past the budget nothing more can be found: stop reading.
     if (state.validations >= MAX_VALIDATIONS) break;
+    // The chain starts at a `+`, a `(` or `+(` right before the digits.
+    let i = pos;
+    if (text.charCodeAt(i - 1) === 40) i--;
+    if (text.charCodeAt(i - 1) === 43) i--;
     const groups = readGroups(text, pos);
     phonesInChain(state, i, groups);
-    i = groups[groups.length - 1]!.end;
+    done = groups[groups.length - 1]!.end;
   }
   return state.out;
 }
