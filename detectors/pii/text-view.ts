@@ -59,9 +59,19 @@ export class TextView {
     return this._words;
   }
 
-  /** The text lowercased (same length for the ASCII context words recognizers look for). */
+  /**
+   * The text lowercased, offset for offset: a few characters lowercase to
+   * two ("İ" to "i̇"), and then only ASCII letters are lowered, so an offset
+   * in `lower` is always the same offset in `text`.
+   */
   get lower(): string {
-    if (this._lower === undefined) this._lower = this.text.toLowerCase();
+    if (this._lower === undefined) {
+      const lower = this.text.toLowerCase();
+      this._lower =
+        lower.length === this.text.length
+          ? lower
+          : this.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+    }
     return this._lower;
   }
 

@@ -72,6 +72,20 @@ const SEPARATOR_WORDS: ReadonlySet<string> = new Set(['dash', 'hyphen']);
 /** Cheap gate: some digit word appears (as a substring: "phone" passes, which is fine for a gate). */
 const GATE = /zero|one|two|three|four|five|six|seven|eight|nine|oh|nought/;
 
+/** The words this recognizer reads, by length, so a word is compared in place rather than cut out and lowercased. */
+const VOCABULARY_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const words = [...DIGIT_WORDS.keys(), ...MULTIPLIERS.keys(), ...SEPARATOR_WORDS, 'hundred', 'plus'];
+  const table: string[][] = Array.from({ length: MAX_WORD + 1 }, () => []);
+  for (const w of words) table[w.length]!.push(w);
+  return table;
+})();
+
+/** The vocabulary word that is the whole token of `len` letters at `start` in the lowercased text, or ''. */
+function vocabularyAt(lower: string, start: number, len: number): string {
+  for (const w of VOCABULARY_BY_LENGTH[len]!) if (lower.startsWith(w, start)) return w;
+  return '';
+}
+
 /** Between two tokens of a run: 1 to MAX_GAP spaces, tabs, commas, periods or dashes. */
 function gapJoins(text: string, from: number, to: number): boolean {
   if (to - from < 1 || to - from > MAX_GAP) return false;
@@ -229,6 +243,7 @@ class Classifier {
 
 function scanSpoken(view: TextView): PiiSpan[] {
   const text = view.text;
+  const lower = view.lower;
   const classifier = new Classifier(view);
   const spans: PiiSpan[] = [];
   let run: Run | undefined;
@@ -288,7 +303,7 @@ function scanSpoken(view: TextView): PiiSpan[] {
     if (letters === 0) {
       if (len <= MAX_DIGIT_GROUP) digits = text.slice(start, end);
     } else if (letters === len && len <= MAX_WORD) {
-      word = text.slice(start, end).toLowerCase();
+      word = vocabularyAt(lower, start, len);
       digits = DIGIT_WORDS.get(word);
     }
 
