@@ -68,9 +68,7 @@ export class TextView {
     if (this._lower === undefined) {
       const lower = this.text.toLowerCase();
       this._lower =
-        lower.length === this.text.length
-          ? lower
-          : this.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+        lower.length === this.text.length ? lower : this.text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
     }
     return this._lower;
   }

@@ -31,6 +31,8 @@ const SPOKEN_DATE = new RegExp(
   'g',
 );
 const CONTEXT = ['born', 'date of birth', 'dob', 'd.o.b', 'birthday', 'birth date', 'birthdate', 'birth'];
+/** Every context word holds one of these. */
+const CONTEXT_ROOTS = ['birth', 'born', 'dob', 'd.o.b'];
 
 function realDate(year: number, month: number, day: number): boolean {
   const now = new Date().getUTCFullYear();
@@ -95,8 +97,9 @@ function scan(view: TextView): PiiSpan[] {
 export const birthDateRecognizer: Recognizer = {
   name: 'date-of-birth',
   entities: ['DATE_OF_BIRTH'],
+  // A date is reported only next to a birth word, and every one of them holds one of these.
   applies: (view) =>
-    view.lower.includes('b') &&
-    (view.digits >= 4 || view.lower.includes('teen') || view.lower.includes('thousand')),
+    (view.digits >= 4 || view.lower.includes('teen') || view.lower.includes('thousand')) &&
+    CONTEXT_ROOTS.some((w) => view.lower.includes(w)),
   scan,
 };

@@ -137,6 +137,19 @@ function scanCards(view: TextView): PiiSpan[] {
   for (let r = 0; r < runs.length; r += 2) {
     const i = runs[r]!;
     if (i < done) continue;
+    // The chain's digit count from the runs alone: most chains are too short to hold a card.
+    let digits = 0;
+    let k = r;
+    for (;;) {
+      digits += runs[k + 1]! - runs[k]!;
+      const sep = text.charCodeAt(runs[k + 1]!);
+      if (k + 2 >= runs.length || runs[k + 2] !== runs[k + 1]! + 1 || (sep !== 32 && sep !== 45)) break;
+      k += 2;
+    }
+    if (digits < MIN_DIGITS) {
+      done = runs[k + 1]! + 1;
+      continue;
+    }
     const { groups, next } = readChain(text, i);
     cardsInChain(view, groups, { left: gluedLeft(text, i), right: gluedRight(text, next) }, spans);
     done = next + 1;

@@ -186,6 +186,23 @@ interface ScanState {
   view: TextView;
   validations: number;
   out: PiiSpan[];
+  /** The last start judged by leftFree and its verdict: a chain's candidates share starts. */
+  judgedFrom: number;
+  judgedFree: boolean;
+}
+
+/** Nothing before `from` makes a number starting there a version, an id or the tail of something longer. */
+function leftFree(state: ScanState, from: number): boolean {
+  if (from === state.judgedFrom) return state.judgedFree;
+  const text = state.view.text;
+  let free = !gluedBefore(text, from);
+  if (free) {
+    const before = state.view.lower.slice(Math.max(0, from - 32), from);
+    free = !VERSION_BEFORE.test(before) && !ID_BEFORE.test(before) && !OTHER_ID_CONTEXT.test(before);
+  }
+  state.judgedFrom = from;
+  state.judgedFree = free;
+  return free;
 }
 
 /** Where a candidate starting at group `a` starts: the chain's `+` or `(`, or an area code's `(`. */
@@ -226,9 +243,7 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
   let digits = '';
   for (let k = a; k <= b; k++) digits += text.slice(g[k]!.start, g[k]!.end);
   if (!international && otherShape(text, g, a, b, digits)) return false;
-  const before = view.lower.slice(Math.max(0, from - 32), from);
-  if (VERSION_BEFORE.test(before) || ID_BEFORE.test(before)) return false;
-  if (gluedBefore(text, from) || OTHER_ID_CONTEXT.test(before)) return false;
+  if (!leftFree(state, from)) return false;
   state.validations++;
   const regions = regionsFor(digits);
   if (!phoneValid(candidate, regions)) return false;
@@ -286,7 +301,7 @@ function phonesInChain(state: ScanState, chainStart: number, g: readonly Group[]
 function scanPhones(view: TextView): PiiSpan[] {
   const text = view.text;
   const runs = view.digitRuns;
-  const state: ScanState = { view, validations: 0, out: [] };
+  const state: ScanState = { view, validations: 0, out: [], judgedFrom: -1, judgedFree: false };
   let done = 0; // where the last chain ended: its runs are read
   for (let r = 0; r < runs.length; r += 2) {
     const pos = runs[r]!;

@@ -13,11 +13,11 @@ const STREET_TYPES =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Close|Crescent|Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Row|Gardens|Grove|Mews|Walk|Plaza|Alley';
 const STREET = new RegExp(
   `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?[ \\t]+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?[ \\t]+)?(?:(?:[A-Z][a-z]{1,20}|\\d{1,3}(?:st|nd|rd|th))[ \\t]+){1,4}(?:${STREET_TYPES})(?![A-Za-z])(?:\\.?,?[ \\t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Room)\\.?[ \\t]*#?[A-Za-z0-9-]{1,6}|[ \\t]+#[A-Za-z0-9-]{1,6})?`,
-  'g',
+  'y',
 );
 const UK_POSTCODE =
-  /(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])/g;
-const US_ZIP = /(?<![A-Za-z0-9-])\d{5}(?:-\d{4})?(?![A-Za-z0-9-])/g;
+  /(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])/y;
+const US_ZIP = /(?<![A-Za-z0-9-])\d{5}(?:-\d{4})?(?![A-Za-z0-9-])/y;
 const STATES =
   'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY';
 const STATE_BEFORE = new RegExp(`(?:^|[ ,])(?:${STATES.split(' ').join('|')}),?[ \\t]+$`);
@@ -40,18 +40,42 @@ const ADDRESS_CONTEXT = [
 ];
 const POSTCODE_CONTEXT = ['postcode', 'post code', 'postal code'];
 
+/** The match of sticky `re` exactly at `at`, or null. */
+function matchAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/*
+ * A street address starts with its house number, a ZIP code is a digit run
+ * and a UK postcode starts with a word holding a digit ("SW1A", "M1"), or
+ * is GIR 0AA: so the patterns are tried only at those starts (sticky),
+ * not at every character of the text.
+ */
 function scan(view: TextView): PiiSpan[] {
   const text = view.text;
   const spans: PiiSpan[] = [];
-  STREET.lastIndex = 0;
-  for (let m = STREET.exec(text); m !== null; m = STREET.exec(text)) {
-    const end = m.index + m[0].length;
-    spans.push({
-      entity: 'ADDRESS',
-      start: m.index,
-      end,
-      score: withContext(0.8, hasContext(view, m.index, end, ADDRESS_CONTEXT)),
-    });
+  const runs = view.digitRuns;
+  if (view.hasUpper) {
+    let done = 0;
+    for (let r = 0; r < runs.length; r += 2) {
+      const at = runs[r]!;
+      if (at < done) continue;
+      const m = matchAt(STREET, text, at);
+      if (m === null) continue;
+      const end = at + m[0].length;
+      done = end;
+      spans.push({
+        entity: 'ADDRESS',
+        start: at,
+        end,
+        score: withContext(0.8, hasContext(view, at, end, ADDRESS_CONTEXT)),
+      });
+    }
   }
   // Spoken addresses have no digits to anchor them: only with address context nearby.
   if (view.lower.includes('address')) {
@@ -64,28 +88,36 @@ function scan(view: TextView): PiiSpan[] {
       }
     }
   }
-  UK_POSTCODE.lastIndex = 0;
-  for (let m = UK_POSTCODE.exec(text); m !== null; m = UK_POSTCODE.exec(text)) {
-    const end = m.index + m[0].length;
-    const spaced = m[0].includes(' ');
-    const base = spaced ? 0.6 : 0.4;
-    spans.push({
-      entity: 'POSTCODE',
-      start: m.index,
-      end,
-      score: withContext(base, hasContext(view, m.index, end, POSTCODE_CONTEXT)),
-    });
+  if (view.hasUpper) {
+    const postcode = (at: number) => {
+      const m = matchAt(UK_POSTCODE, text, at);
+      if (m === null) return;
+      const end = at + m[0].length;
+      const base = m[0].includes(' ') ? 0.6 : 0.4;
+      spans.push({
+        entity: 'POSTCODE',
+        start: at,
+        end,
+        score: withContext(base, hasContext(view, at, end, POSTCODE_CONTEXT)),
+      });
+    };
+    const words = view.digitWords;
+    for (let w = 0; w < words.length; w += 2) {
+      if (isUpper(text.charCodeAt(words[w]!))) postcode(words[w]!);
+    }
+    for (let at = text.indexOf('GIR'); at !== -1; at = text.indexOf('GIR', at + 1)) postcode(at);
   }
-  if (view.digits >= 5) {
-    US_ZIP.lastIndex = 0;
-    for (let m = US_ZIP.exec(text); m !== null; m = US_ZIP.exec(text)) {
-      const before = text.slice(Math.max(0, m.index - 24), m.index);
-      if (STATE_BEFORE.test(before) || ZIP_WORDS.test(before.toLowerCase())) {
-        spans.push({ entity: 'POSTCODE', start: m.index, end: m.index + m[0].length, score: 0.8 });
-      }
+  for (let r = 0; r < runs.length; r += 2) {
+    const at = runs[r]!;
+    if (runs[r + 1]! - at !== 5) continue;
+    const m = matchAt(US_ZIP, text, at);
+    if (m === null) continue;
+    const before = text.slice(Math.max(0, at - 24), at);
+    if (STATE_BEFORE.test(before) || ZIP_WORDS.test(before.toLowerCase())) {
+      spans.push({ entity: 'POSTCODE', start: at, end: at + m[0].length, score: 0.8 });
     }
   }
-  return spans;
+  return spans.sort((a, b) => a.start - b.start);
 }
 
 /** ADDRESS and POSTCODE. */

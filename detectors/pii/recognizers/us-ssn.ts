@@ -11,9 +11,9 @@ const GROUPED_SCORE = 0.6;
 /** Nine bare digits are as often an order or account number: only context makes them an SSN. */
 const COMPACT_SCORE = 0.3;
 
-/** Bounded and anchored on word edges: each start costs at most 11 characters. */
-const GROUPED = /(?<![\w])\d{3}([- ])\d{2}\1\d{4}(?!\w)/g;
-const COMPACT = /(?<![\w])\d{9}(?!\w)/g;
+/** Bounded and anchored on word edges; tried (sticky) only where a digit run of the first group's length starts. */
+const GROUPED = /(?<![\w])\d{3}([- ])\d{2}\1\d{4}(?!\w)/y;
+const COMPACT = /(?<![\w])\d{9}(?!\w)/y;
 
 /** Separators that join digit groups into a longer number (a phone's 3-3-4, a decimal, a date). */
 function isJoiner(c: number): boolean {
@@ -36,30 +36,31 @@ function partOfLonger(text: string, start: number, end: number): boolean {
   return isJoiner(n) && n !== 40 && n !== 41 && isDigit(text.charCodeAt(end + 1));
 }
 
-function collect(view: TextView, pattern: RegExp, base: number, out: PiiSpan[]): void {
+function scanSsns(view: TextView): PiiSpan[] {
   const text = view.text;
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    const start = m.index;
+  const runs = view.digitRuns;
+  const spans: PiiSpan[] = [];
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r]!;
+    const len = runs[r + 1]! - start;
+    const pattern = len === 3 ? GROUPED : len === 9 ? COMPACT : null;
+    if (pattern === null) continue;
+    pattern.lastIndex = start;
+    const m = pattern.exec(text);
+    if (m === null) continue;
     const end = start + m[0].length;
     if (partOfLonger(text, start, end)) continue;
-    const digits = m[0].replace(/[- ]/g, '');
+    const digits = len === 9 ? m[0] : m[0].replace(/[- ]/g, '');
     if (!ssnDigitsValid(digits)) continue;
-    out.push({
+    const base = len === 9 ? COMPACT_SCORE : GROUPED_SCORE;
+    spans.push({
       entity: 'US_SSN',
       start,
       end,
       score: withContext(base, hasContext(view, start, end, CONTEXT)),
     });
   }
-  pattern.lastIndex = 0;
-}
-
-function scanSsns(view: TextView): PiiSpan[] {
-  const spans: PiiSpan[] = [];
-  collect(view, GROUPED, GROUPED_SCORE, spans);
-  collect(view, COMPACT, COMPACT_SCORE, spans);
-  return spans.sort((a, b) => a.start - b.start);
+  return spans;
 }
 
 /** US Social Security numbers: grouped 3-2-4 with dashes or spaces, or nine digits with context. */
