@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ADVERSARIAL_INPUTS, fixedLengthTexts, stageCosts, textsPerSecond } from './throughput.js';
+import {
+  ADVERSARIAL_INPUTS,
+  alternatingRates,
+  fixedLengthTexts,
+  stageCosts,
+  textsPerSecond,
+} from './throughput.js';
 
 describe('fixedLengthTexts', () => {
   it('cuts the joined texts into pieces of the given length, dropping the short tail', () => {
@@ -18,6 +24,17 @@ describe('fixedLengthTexts', () => {
 describe('textsPerSecond', () => {
   it('measures a positive rate over a short window', () => {
     expect(textsPerSecond(['a', 'b'], (t) => t.length, 0.05)).toBeGreaterThan(0);
+  });
+});
+
+describe('alternatingRates', () => {
+  it('measures every function in every round and compares the first with the second', () => {
+    const slow = (t: string) => t.repeat(2000).length;
+    const fast = (t: string) => t.length;
+    const r = alternatingRates(['ab', 'cd'], [fast, slow], 0.02, 3);
+    expect(r.rates.map((x) => x.length)).toEqual([3, 3]);
+    expect(r.medians[0]).toBeGreaterThan(r.medians[1]!);
+    expect(r.medianRatio).toBeGreaterThan(1);
   });
 });
 

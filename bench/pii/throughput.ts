@@ -51,6 +51,41 @@ export function textsPerSecond(
   return count / (elapsed / 1000);
 }
 
+export interface AlternatingRates {
+  /** Texts per second of each function, one entry per round. */
+  rates: number[][];
+  /** The median of each function's rounds. */
+  medians: number[];
+  /** Per round, the first function's rate over the second's; the median of those. */
+  medianRatio: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Texts per second of each function, measured in `rounds` alternating
+ * rounds of `seconds` each: the machine's speed drifts (other processes,
+ * CPU frequency), and alternation makes each round's ratio compare the two
+ * under the same conditions; medians drop the outlying rounds.
+ */
+export function alternatingRates(
+  texts: readonly string[],
+  fns: ReadonlyArray<(text: string) => unknown>,
+  seconds: number,
+  rounds: number,
+): AlternatingRates {
+  const rates = fns.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < fns.length; i++) rates[i]!.push(textsPerSecond(texts, fns[i]!, seconds));
+  }
+  const ratios = rates[0]!.map((r, k) => r / (rates[1]?.[k] ?? r));
+  return { rates, medians: rates.map(median), medianRatio: median(ratios) };
+}
+
 const MB = 1 << 20;
 
 function fill(unit: string): string {
