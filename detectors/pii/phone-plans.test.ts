@@ -2,7 +2,13 @@ import type { CountryCode } from 'libphonenumber-js/core';
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { internationalPlausible, nationalPlausible } from './phone-plans.js';
+import {
+  internationalCertain,
+  internationalPlausible,
+  nationalCertain,
+  nationalPlausible,
+} from './phone-plans.js';
+import { DEFAULT_PHONE_REGIONS } from './phone-rules.js';
 
 /** A small seeded generator, so a failure names a number that can be replayed. */
 function random(seed: number): () => number {
@@ -69,6 +75,40 @@ describe('phone numbering plans (a quick rejection before libphonenumber-js)', (
       }
     }
     expect(valid).toBeGreaterThan(2000);
+  });
+
+  it('calls a number certain only when libphonenumber-js calls it valid, national or international, in any region', () => {
+    const next = random(23);
+    let certain = 0;
+    for (const region of regions) {
+      const code = getCountryCallingCode(region);
+      for (const n of variants(examples[region]!, next, 30)) {
+        if (nationalCertain(region, n)) {
+          certain++;
+          expect(parsePhoneNumberFromString(n, region)?.isValid(), `${region} ${n}`).toBe(true);
+        }
+        if (internationalCertain(`${code}${n}`)) {
+          certain++;
+          expect(parsePhoneNumberFromString(`+${code}${n}`)?.isValid(), `+${code}${n}`).toBe(true);
+        }
+      }
+    }
+    expect(certain).toBeGreaterThan(2000);
+  });
+
+  it('is certain of most valid numbers of the default regions, so few are parsed', () => {
+    const next = random(29);
+    let valid = 0;
+    let certain = 0;
+    for (const region of DEFAULT_PHONE_REGIONS) {
+      for (const n of variants(examples[region]!, next, 200)) {
+        if (!parsePhoneNumberFromString(n, region)?.isValid()) continue;
+        valid++;
+        if (nationalCertain(region, n)) certain++;
+      }
+    }
+    expect(valid).toBeGreaterThan(500);
+    expect(certain / valid).toBeGreaterThan(0.6);
   });
 
   it('rejects digit runs that fit no plan, so libphonenumber-js is not asked', () => {

@@ -2,21 +2,28 @@ import { type CountryCode, Metadata } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.max.json';
 
 /**
- * Quick rejection of numbers libphonenumber-js would call invalid, from its
- * own metadata. A full parse costs 6 to 45 µs a region; most digit groups in
- * conversation text (order numbers, amounts, ids) fit no numbering plan at
- * all, and a compiled regular expression says so in well under a
- * microsecond. This never rejects a number libphonenumber-js accepts: a
- * valid number's national number matches its plan's general pattern and the
- * pattern and lengths of one of its types (fixed line, mobile, toll free,
- * ...), which is how libphonenumber-js judges it; both the number as
- * written and with its national prefix stripped are tried.
- * phone-plans.test.ts checks that on thousands of numbers.
+ * Answers from libphonenumber-js's own metadata what a parse would answer,
+ * where the answer is certain. A full parse costs 6 to 45 µs a region, and
+ * conversation text is full of digit groups (order numbers, amounts, ids):
+ *
+ * - Plausible: a valid number's national number matches its plan's general
+ *   pattern and the pattern and lengths of one of its types (fixed line,
+ *   mobile, toll free, ...), which is how libphonenumber-js judges it; a
+ *   number fitting none, as written or with its national prefix stripped,
+ *   is not valid, and no parse is needed.
+ * - Certain: a number libphonenumber-js reads in the plain way (no
+ *   international prefix, no calling code dialled without `+`, a simple
+ *   national prefix) that fits a type of its region's main plan is valid.
+ *
+ * Anything between is parsed. phone-plans.test.ts checks both claims
+ * against libphonenumber-js on numbers of every region.
  */
 
 /** The parts of libphonenumber-js's numbering plan read here (its typings list fewer than it has). */
 interface PlanAccess {
   callingCode(): string;
+  leadingDigits(): string | undefined;
+  possibleLengths(): number[] | undefined;
   nationalNumberPattern(): string;
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
   nationalPrefixForParsing(): string | undefined;
@@ -59,6 +66,14 @@ interface Plan {
   idd: RegExp | null;
   /** The calling code: "532345677" in Cuba is +53 2345677 dialled without its `+`, and libphonenumber-js reads it so. */
   code: string;
+  /**
+   * The region is its calling code's main one (listed first) and has no
+   * leading digits: libphonenumber-js gives a number of that code to it
+   * whenever the number fits one of its types.
+   */
+  main: boolean;
+  /** The region's possible national number lengths. */
+  lengths: readonly number[];
 }
 
 const plans = new Map<string, Plan>();
@@ -84,16 +99,19 @@ function patternsOf(region: CountryCode): RegionPatterns {
   return { general: anchored(p.nationalNumberPattern()), types };
 }
 
-/** True when `national` is a number of some type in one of the plan's regions. */
-function fits(plan: Plan, national: string): boolean {
-  for (const r of plan.group) {
-    if (!r.general.test(national)) continue;
-    for (const t of r.types) {
-      if (t.lengths && !t.lengths.includes(national.length)) continue;
-      if (t.pattern.test(national)) return true;
-    }
+/** True when `national` matches the region's general pattern and one of its types, as libphonenumber-js's getNumberType asks. */
+function fitsRegion(r: RegionPatterns, national: string): boolean {
+  if (!r.general.test(national)) return false;
+  for (const t of r.types) {
+    if (t.lengths && !t.lengths.includes(national.length)) continue;
+    if (t.pattern.test(national)) return true;
   }
   return false;
+}
+
+/** True when `national` is a number of some type in one of the plan's regions. */
+function fits(plan: Plan, national: string): boolean {
+  return plan.group.some((r) => fitsRegion(r, national));
 }
 
 function planOf(region: CountryCode): Plan {
@@ -111,6 +129,8 @@ function planOf(region: CountryCode): Plan {
     transforms: Boolean(p.nationalPrefixTransformRule()),
     idd: idd ? new RegExp(`^(?:${idd})`) : null,
     code,
+    main: callingCodes[code]?.[0] === region && !p.leadingDigits(),
+    lengths: p.possibleLengths() ?? [],
   };
   plans.set(region, plan);
   return plan;
@@ -145,6 +165,49 @@ export function internationalPlausible(digits: string): boolean {
     if (!regions) continue;
     const national = digits.slice(n);
     return regions.some((r) => nationalPlausible(r, national));
+  }
+  return false;
+}
+
+/**
+ * True only when libphonenumber-js certainly reads `digits` as a valid
+ * number of the plan's region, following its own steps: the national prefix
+ * for parsing (a trunk 0 or 1) is stripped when present, and the number
+ * left, of a possible length, fits one of the region's number types; the
+ * region being its calling code's main one, the number is given to it.
+ * Anything less plain (a prefix with capture groups or a transform rule, a
+ * region sharing its code as a second) is not certain, and is parsed.
+ */
+function certain(plan: Plan, digits: string): boolean {
+  if (!plan.main) return false;
+  const own = plan.group[0]!;
+  const m = plan.prefix?.exec(digits);
+  if (!m) return fitsRegion(own, digits);
+  if (m.length > 1 || plan.transforms) return false;
+  const national = digits.slice(m[0].length);
+  return plan.lengths.includes(national.length) && fitsRegion(own, national);
+}
+
+/**
+ * True only when libphonenumber-js certainly calls `digits`, dialled
+ * nationally in `region`, valid; false means it has to be asked. A number
+ * starting with the international prefix or the region's calling code is
+ * read differently by libphonenumber-js, so it is never certain here.
+ */
+export function nationalCertain(region: CountryCode, digits: string): boolean {
+  const plan = planOf(region);
+  if (plan.idd?.test(digits) || digits.startsWith(plan.code)) return false;
+  return certain(plan, digits);
+}
+
+/** True only when libphonenumber-js certainly calls `+digits` valid; false means it has to be asked. */
+export function internationalCertain(digits: string): boolean {
+  for (let n = 1; n <= 3 && n < digits.length; n++) {
+    const code = digits.slice(0, n);
+    if (nonGeographic[code]) return false;
+    const regions = callingCodes[code];
+    if (!regions) continue;
+    return certain(planOf(regions[0]!), digits.slice(n));
   }
   return false;
 }

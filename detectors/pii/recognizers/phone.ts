@@ -308,6 +308,18 @@ function scanPhones(view: TextView): PiiSpan[] {
     if (pos < done) continue;
     // Past the budget nothing more can be found: stop reading.
     if (state.validations >= MAX_VALIDATIONS) break;
+    // The chain's digit count from the runs alone: most chains (a time, a price, a count) are too short.
+    let digits = 0;
+    let k = r;
+    for (;;) {
+      digits += runs[k + 1]! - runs[k]!;
+      if (k + 2 >= runs.length || separatorEnd(text, runs[k + 1]!) !== runs[k + 2]) break;
+      k += 2;
+    }
+    if (digits < MIN_DIGITS) {
+      done = runs[k + 1]!;
+      continue;
+    }
     // The chain starts at a `+`, a `(` or `+(` right before the digits.
     let i = pos;
     if (text.charCodeAt(i - 1) === 40) i--;

@@ -9,8 +9,12 @@ const UPPER_SCORE = 0.6;
 /** Typed in lowercase it is easier to meet by chance ("to 12 34 56 a"): context decides. */
 const LOWER_SCORE = 0.3;
 
-/** Two letters, three pairs of digits, a suffix letter, single spaces optional; bounded, anchored on word edges. */
-const NINO = /(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])/g;
+/**
+ * Two letters, three pairs of digits, a suffix letter, single spaces
+ * optional; bounded, anchored on word edges. Tried (sticky) only two or
+ * three characters before a digit run, where the prefix letters would be.
+ */
+const NINO = /(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])/y;
 
 /** HMRC never issues these letters first or second, nor these prefixes. */
 const BAD_FIRST = new Set('DFIQUV');
@@ -22,20 +26,29 @@ function ninoPrefixValid(prefix: string): boolean {
   return !BAD_FIRST.has(p[0] ?? '') && !BAD_SECOND.has(p[1] ?? '') && !BAD_PREFIXES.has(p);
 }
 
+function ninoAt(view: TextView, start: number, out: PiiSpan[]): number {
+  NINO.lastIndex = start;
+  const m = NINO.exec(view.text);
+  if (m === null) return -1;
+  const found = m[0];
+  if (!ninoPrefixValid(found.slice(0, 2))) return -1;
+  const end = start + found.length;
+  const upper = found === found.toUpperCase();
+  const score = withContext(upper ? UPPER_SCORE : LOWER_SCORE, hasContext(view, start, end, CONTEXT));
+  out.push({ entity: 'UK_NINO', start, end, score });
+  return end;
+}
+
 function scanNinos(view: TextView): PiiSpan[] {
-  const text = view.text;
+  const runs = view.digitRuns;
   const spans: PiiSpan[] = [];
-  NINO.lastIndex = 0;
-  for (let m = NINO.exec(text); m !== null; m = NINO.exec(text)) {
-    const found = m[0];
-    if (!ninoPrefixValid(found.slice(0, 2))) continue;
-    const start = m.index;
-    const end = start + found.length;
-    const upper = found === found.toUpperCase();
-    const score = withContext(upper ? UPPER_SCORE : LOWER_SCORE, hasContext(view, start, end, CONTEXT));
-    spans.push({ entity: 'UK_NINO', start, end, score });
+  let done = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const at = runs[r]!;
+    if (at - 2 < done) continue;
+    const end = Math.max(ninoAt(view, at - 2, spans), at >= 3 + done ? ninoAt(view, at - 3, spans) : -1);
+    if (end !== -1) done = end;
   }
-  NINO.lastIndex = 0;
   return spans;
 }
 
