@@ -268,7 +268,10 @@ function tryCandidate(state: ScanState, g: readonly Group[], a: number, b: numbe
 function phonesInChain(state: ScanState, chainStart: number, g: readonly Group[]): void {
   const text = state.view.text;
   const last = g.length - 1;
-  const soft = (k: number) => text.slice(g[k]!.end, g[k + 1]!.start).includes(' ');
+  const soft = (k: number) => {
+    for (let i = g[k]!.end; i < g[k + 1]!.start; i++) if (text.charCodeAt(i) === 32) return true;
+    return false;
+  };
   const leftFree = !gluedLeft(text, chainStart);
   const rightFree = !gluedRight(text, g[last]!.end);
   const opens = (k: number) => (k === 0 ? leftFree : soft(k - 1));
