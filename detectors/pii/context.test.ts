@@ -20,6 +20,29 @@ describe('context', () => {
     expect(hasContext(v, 104, 108, ['card'])).toBe(false);
   });
 
+  it('needs the word to start a word, even where the window cuts into a longer one', () => {
+    const tel = ['tel'];
+    expect(hasContext(new TextView('hotel 555 0123'), 6, 14, tel)).toBe(false);
+    // The window starts 48 characters back, inside "hotel": its "tel" is still not a word.
+    const text = `hotel${' '.repeat(45)}555 0123`;
+    expect(hasContext(new TextView(text), 50, 58, tel)).toBe(false);
+    expect(hasContext(new TextView(`tel: ${'x'.repeat(20)} 555 0123`), 26, 34, tel)).toBe(true);
+  });
+
+  it('answers many questions about one long text from one pass per word list', () => {
+    const unit = 'call 555 0123, order 4155550123. ';
+    const v = new TextView(unit.repeat(20_000));
+    const words = ['call', 'phone'];
+    let found = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const at = k * unit.length;
+      if (hasContext(v, at + 5, at + 13, words)) found++;
+      // Ten characters back from the order number do not reach the "call" before it.
+      if (hasContext(v, at + 21, at + 31, words, 10, 0)) found++;
+    }
+    expect(found).toBe(20_000);
+  });
+
   it('raises the score by 0.35 with a floor of 0.4, capped at 1', () => {
     expect(withContext(0.3, false)).toBe(0.3);
     expect(withContext(0.3, true)).toBeCloseTo(0.65);

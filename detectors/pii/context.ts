@@ -11,8 +11,14 @@ export const MIN_SCORE_WITH_CONTEXT = 0.4;
 /**
  * True when one of `words` (lowercase) appears near [start, end): within
  * CONTEXT_BEFORE characters before it or CONTEXT_AFTER after it, starting at a
- * word boundary (so "tel" does not fire inside "hotel"). Only the window is
- * searched, so many matches in one long text stay linear.
+ * word boundary (so "tel" does not fire inside "hotel"), and not inside the
+ * match itself.
+ *
+ * The words are found once per text and list (contextHits), then each
+ * call looks only at the hits in its window: recognizers ask many times per
+ * text (every phone candidate), and one pass per word over the text stays
+ * linear however many matches a long text holds. `words` must be a constant
+ * list, since hits are kept per list.
  */
 export function hasContext(
   view: TextView,
@@ -24,18 +30,45 @@ export function hasContext(
 ): boolean {
   const from = Math.max(0, start - before);
   const to = Math.min(view.text.length, end + after);
-  const window = view.lower.slice(from, to);
-  const matchStart = start - from;
-  const matchEnd = end - from;
-  for (const w of words) {
-    let at = window.indexOf(w);
-    while (at !== -1) {
-      const outside = at + w.length <= matchStart || at >= matchEnd;
-      if (outside && (at === 0 || !isWordChar(window.charCodeAt(at - 1)))) return true;
-      at = window.indexOf(w, at + 1);
-    }
+  const hits = contextHits(view, words);
+  // The first hit starting at or after `from` (hits are sorted by start).
+  let lo = 0;
+  let hi = hits.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[2 * mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = 2 * lo; k < hits.length && hits[k]! < to; k += 2) {
+    const s = hits[k]!;
+    const e = hits[k + 1]!;
+    if (e <= to && (e <= start || s >= end)) return true;
   }
   return false;
+}
+
+/** Where the words start at a word boundary in the text, as sorted [start, end) pairs. */
+function contextHits(view: TextView, words: readonly string[]): Int32Array {
+  const cache = view.contextHits;
+  const cached = cache.get(words);
+  if (cached) return cached;
+  const lower = view.lower;
+  const found: number[] = [];
+  for (const w of words) {
+    for (let at = lower.indexOf(w); at !== -1; at = lower.indexOf(w, at + 1)) {
+      if (at === 0 || !isWordChar(lower.charCodeAt(at - 1))) found.push(at, at + w.length);
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const hits = new Int32Array(found.length);
+  pairs.forEach(([s, e], k) => {
+    hits[2 * k] = s;
+    hits[2 * k + 1] = e;
+  });
+  cache.set(words, hits);
+  return hits;
 }
 
 function isWordChar(c: number): boolean {

@@ -16,6 +16,7 @@ export class TextView {
   private _runs: number[] = [];
   private _words: number[] = [];
   private _lower: string | undefined;
+  private _contextHits: Map<readonly string[], Int32Array> | undefined;
 
   constructor(text: string) {
     this.text = text;
@@ -57,6 +58,12 @@ export class TextView {
   get digitWords(): readonly number[] {
     this.features();
     return this._words;
+  }
+
+  /** Where each constant list of context words occurs in the text (filled by context.ts). */
+  get contextHits(): Map<readonly string[], Int32Array> {
+    if (this._contextHits === undefined) this._contextHits = new Map();
+    return this._contextHits;
   }
 
   /**

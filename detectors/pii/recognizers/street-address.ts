@@ -39,6 +39,7 @@ const ADDRESS_CONTEXT = [
   'located at',
 ];
 const POSTCODE_CONTEXT = ['postcode', 'post code', 'postal code'];
+const SPOKEN_ADDRESS_CONTEXT = ['address'];
 
 /** The match of sticky `re` exactly at `at`, or null. */
 function matchAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
@@ -83,7 +84,7 @@ function scan(view: TextView): PiiSpan[] {
     SPOKEN_STREET.lastIndex = 0;
     for (let m = SPOKEN_STREET.exec(lower); m !== null; m = SPOKEN_STREET.exec(lower)) {
       const end = m.index + m[0].length;
-      if (hasContext(view, m.index, end, ['address'], 64, 0)) {
+      if (hasContext(view, m.index, end, SPOKEN_ADDRESS_CONTEXT, 64, 0)) {
         spans.push({ entity: 'ADDRESS', start: m.index, end, score: 0.75 });
       }
     }
