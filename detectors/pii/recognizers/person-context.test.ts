@@ -34,8 +34,28 @@ describe('person recognizer', () => {
     expect(names('my name is on the account')).toEqual([]);
   });
 
+  it('reads the trigger the full pattern reports, where two overlap or case and punctuation vary', () => {
+    expect(names('Best Regards Bob')).toEqual(['Bob']);
+    expect(names('Best Jane')).toEqual(['Jane']);
+    expect(names('many Thanks Tom')).toEqual(['Tom']);
+    // "thanks" wins over "thanks to", so no name follows it.
+    expect(names('Thanks To Maria')).toEqual([]);
+    expect(names('thanks to Maria for the help')).toEqual([]);
+    expect(names('Name::Ana')).toEqual(['Ana']);
+    expect(names('\u212Aind regards, Bob')).toEqual(['Bob']);
+    expect(names('Hi XHi Bob')).toEqual(['XHi Bob']);
+  });
+
+  it('takes a signature dash only at the start of a line', () => {
+    expect(names('ok\n--\nBob')).toEqual(['Bob']);
+    expect(names('---\nBob')).toEqual([]);
+    expect(names('x --\nBob')).toEqual([]);
+  });
+
   it('stays linear on a megabyte of triggers and capitals', () => {
     expect(Array.isArray(names('Hi Mr Smith '.repeat(80_000)))).toBe(true);
     expect(Array.isArray(names('my name is '.repeat(90_000)))).toBe(true);
+    expect(names(`Hi${' '.repeat(1_000_000)}Bob`)).toEqual(['Bob']);
+    expect(names('Best Regards Bob '.repeat(60_000))).toHaveLength(60_000);
   });
 });
