@@ -47,26 +47,32 @@ export function hasContext(
   return false;
 }
 
+const NO_HITS = new Int32Array(0);
+
 /** Where the words start at a word boundary in the text, as sorted [start, end) pairs. */
 function contextHits(view: TextView, words: readonly string[]): Int32Array {
   const cache = view.contextHits;
   const cached = cache.get(words);
   if (cached) return cached;
   const lower = view.lower;
-  const found: number[] = [];
+  let found: number[] | undefined;
+  let sorted = true;
   for (const w of words) {
     for (let at = lower.indexOf(w); at !== -1; at = lower.indexOf(w, at + 1)) {
-      if (at === 0 || !isWordChar(lower.charCodeAt(at - 1))) found.push(at, at + w.length);
+      if (at !== 0 && isWordChar(lower.charCodeAt(at - 1))) continue;
+      found ??= [];
+      if (found.length > 0 && found[found.length - 2]! > at) sorted = false;
+      found.push(at, at + w.length);
     }
   }
-  const pairs: [number, number][] = [];
-  for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const hits = new Int32Array(found.length);
-  pairs.forEach(([s, e], k) => {
-    hits[2 * k] = s;
-    hits[2 * k + 1] = e;
-  });
+  let hits = NO_HITS;
+  if (found && sorted) hits = Int32Array.from(found);
+  else if (found) {
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    hits = Int32Array.from(pairs.flat());
+  }
   cache.set(words, hits);
   return hits;
 }
