@@ -36,18 +36,27 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-/** Best-of-rounds is noisy on a shared machine; the median of rounds is reported. */
-function measure(label: string, fn: () => void): number {
-  fn(); // warm-up: JIT and caches
-  const rates: number[] = [];
+/**
+ * Events/s of each function, the median of ROUNDS rounds. The functions take
+ * turns within each round: measured one after another, a later one would
+ * run on a hotter, fuller heap and a machine whose speed has drifted, and
+ * the ratios between them would say more about the order than the code.
+ */
+function measureInTurns(entries: ReadonlyArray<readonly [label: string, fn: () => void]>): number[] {
+  for (const [, fn] of entries) fn(); // warm-up: JIT and caches
+  const rates = entries.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    fn();
-    rates.push(EVENTS / ((performance.now() - t0) / 1000));
+    entries.forEach(([, fn], i) => {
+      const t0 = performance.now();
+      fn();
+      rates[i]!.push(EVENTS / ((performance.now() - t0) / 1000));
+    });
   }
-  const rate = median(rates);
-  console.log(`${label.padEnd(44)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} events/s`);
-  return rate;
+  return entries.map(([label], i) => {
+    const rate = median(rates[i]!);
+    console.log(`${label.padEnd(44)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} events/s`);
+    return rate;
+  });
 }
 
 async function main(): Promise<void> {
@@ -55,7 +64,7 @@ async function main(): Promise<void> {
   const generator = new TrafficGenerator({ seed: 42, faults: FAULTS });
   const lines = generator.batch(EVENTS).map((g) => g.raw);
   console.log(
-    `earshot bench: ${EVENTS.toLocaleString('en-US')} generated events, ${ROUNDS} rounds (median), node ${process.version}`,
+    `earshot bench: ${EVENTS.toLocaleString('en-US')} generated events, ${ROUNDS} rounds taken in turns (median), node ${process.version}`,
   );
 
   // Baseline: JSON.parse and the compiled validator of the event's latest version, nothing else.
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
     }),
   );
   let sink = 0;
-  const baseline = measure('baseline: JSON.parse + ajv validate', () => {
+  const baselineRun = () => {
     for (const line of lines) {
       let e: Record<string, unknown>;
       try {
@@ -78,13 +87,13 @@ async function main(): Promise<void> {
       const v = validators.get(e?.event_type as string);
       if (v?.(e)) sink++;
     }
-  });
+  };
 
   // The pipeline as the service runs it: envelope, resolution, every detector, metrics, findings writer;
   // once with PII scanning of every string (message text included) and once without.
   const store = await openStore({ dataDir: 'memory://' });
   const writer = new FindingWriter(store, { flushIntervalMs: 1000 });
-  const runPipeline = (label: string, piiEnabled: boolean): number => {
+  const pipelineRun = (piiEnabled: boolean): (() => void) => {
     const detectors = buildDetectors({
       detectors: { ...config.detectors, pii: { ...config.detectors.pii, enabled: piiEnabled } },
     });
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
       metrics: new Metrics({ version: 'bench', collectProcess: false }),
       sinks: [writer],
     });
-    return measure(label, () => {
+    return () => {
       for (let i = 0; i < lines.length; i += BATCH) {
         pipeline.processBatch(
           lines.slice(i, i + BATCH).map((l) => parseLine(l)),
@@ -103,10 +112,13 @@ async function main(): Promise<void> {
         );
       }
       pipeline.evaluate();
-    });
+    };
   };
-  const withoutPii = runPipeline('pipeline: all detectors but PII + metrics', false);
-  const pipelineRate = runPipeline('pipeline: all detectors incl. PII + metrics', true);
+  const [baseline, withoutPii, pipelineRate] = measureInTurns([
+    ['baseline: JSON.parse + ajv validate', baselineRun],
+    ['pipeline: all detectors but PII + metrics', pipelineRun(false)],
+    ['pipeline: all detectors incl. PII + metrics', pipelineRun(true)],
+  ]) as [number, number, number];
   await writer.stop();
   await store.close();
   const ratio = (label: string, rate: number, target: number) =>
