@@ -156,6 +156,25 @@ describe('spokenDigitsRecognizer', () => {
     expect(scan('five five five and one two three four five six seven')).toEqual([]);
   });
 
+  it('does not scan texts whose digit words are inside other words or stand alone', () => {
+    const applies = (text: string) => spokenDigitsRecognizer.applies(new TextView(text));
+    expect(applies('someone phoned; honestly it was done often, and none of it went well by phone')).toBe(
+      false,
+    );
+    expect(applies('one of them, maybe two of us, and then three or four more')).toBe(false);
+    expect(applies('my number is double five five, one two three, four five six seven')).toBe(true);
+  });
+
+  it('still reads runs opened by a multiplier or spelled with "o" alone', () => {
+    expect(found('my number is double five five, one two three, four five six seven')).toEqual([
+      ['PHONE_NUMBER', 'double five five, one two three, four five six seven'],
+    ]);
+    expect(found('double five five five one two three four five six seven')).toEqual([
+      ['PHONE_NUMBER', 'double five five five one two three four five six seven'],
+    ]);
+    expect(found('phone: o 2 o 1 2 1 o thanks')).toEqual([['PHONE_NUMBER', 'o 2 o 1 2 1 o']]);
+  });
+
   it('stays linear on adversarial 1 MB inputs', () => {
     expect(scan('one '.repeat(1 << 18))).toEqual([]);
     expect(scan('one'.repeat(349_525))).toEqual([]);
@@ -168,5 +187,8 @@ describe('spokenDigitsRecognizer', () => {
       1 << 14,
     );
     expect(scan(`four ${'one '.repeat(15)}\n`.repeat(1 << 14))).toHaveLength(1 << 14);
+    // Many short runs and digit words inside other words: each stretch is read once.
+    expect(scan('five one two, someone phoned. '.repeat(1 << 15))).toEqual([]);
+    expect(scan(`phone ${'5 '.repeat(1 << 18)}o o`)).toEqual([]);
   });
 });

@@ -69,33 +69,150 @@ const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
 /** Words read between groups that keep the run going without adding a digit. */
 const SEPARATOR_WORDS: ReadonlySet<string> = new Set(['dash', 'hyphen']);
 
-/** Cheap gate: some digit word appears (as a substring: "phone" passes, which is fine for a gate). */
-const GATE = /zero|one|two|three|four|five|six|seven|eight|nine|oh|nought/;
+/**
+ * Cheap gate: some digit word appears (as a substring: "phone" passes, which
+ * is fine for a gate). Factored by first letter, which irregexp scans faster.
+ */
+const GATE = /o(?:ne|h)|t(?:wo|hree)|f(?:our|ive)|s(?:ix|even)|n(?:ine|ought)|eight|zero/;
 
-/** The words this recognizer reads, by length, so a word is compared in place rather than cut out and lowercased. */
-const VOCABULARY_BY_LENGTH: readonly (readonly string[])[] = (() => {
-  const words = [...DIGIT_WORDS.keys(), ...MULTIPLIERS.keys(), ...SEPARATOR_WORDS, 'hundred', 'plus'];
-  const table: string[][] = Array.from({ length: MAX_WORD + 1 }, () => []);
-  for (const w of words) table[w.length]!.push(w);
+/** Digit words and multipliers but "o". */
+const SPELLED = 'zero|one|two|three|four|five|six|seven|eight|nine|oh|nought|double|triple';
+/**
+ * A digit word or multiplier, a joining gap, and the start of a token a run
+ * can hold, in the lowercased text: where a pair of run tokens may be (see
+ * nextPair, which checks that they are whole tokens). Only "o" is bounded
+ * here, or every "to" and "so" would be a match; the bounds let "k" through,
+ * as a Kelvin sign lowercases to it.
+ */
+const PAIR = new RegExp(
+  `(?:${SPELLED}|o(?<![a-jl-z0-9]o))[ \\t,.\\-\\u2013\\u2014]{1,4}` +
+    `(?:[0-9]|${SPELLED}|o(?![a-jl-z0-9])|dash|hyphen|hundred)`,
+  'g',
+);
+
+/** A word this recognizer reads, with what it adds to a run. */
+interface Word {
+  readonly text: string;
+  /** The digit a digit word stands for. */
+  readonly digit: string | undefined;
+  /** How many times a multiplier repeats the digit after it, else 0. */
+  readonly times: number;
+}
+
+/** Any token that is no word of the vocabulary. */
+const NO_WORD: Word = { text: '', digit: undefined, times: 0 };
+/** A token of at most MAX_DIGIT_GROUP ASCII digits (see tokenRole). */
+const DIGIT_GROUP: Word = { text: '', digit: undefined, times: 0 };
+
+/**
+ * The words by length and first letter, WORDS_AT[len * 26 + letter - 97], so
+ * a token is compared in place, with a word or two, rather than cut out.
+ */
+const WORDS_AT: readonly (readonly Word[])[] = (() => {
+  const texts = [...DIGIT_WORDS.keys(), ...MULTIPLIERS.keys(), ...SEPARATOR_WORDS, 'hundred', 'plus'];
+  const table: Word[][] = Array.from({ length: (MAX_WORD + 1) * 26 }, () => []);
+  for (const text of texts) {
+    const word = { text, digit: DIGIT_WORDS.get(text), times: MULTIPLIERS.get(text) ?? 0 };
+    table[text.length * 26 + text.charCodeAt(0) - 97]!.push(word);
+  }
   return table;
 })();
 
-/** The vocabulary word that is the whole token of `len` letters at `start` in the lowercased text, or ''. */
-function vocabularyAt(lower: string, start: number, len: number): string {
-  for (const w of VOCABULARY_BY_LENGTH[len]!) if (lower.startsWith(w, start)) return w;
-  return '';
+/** The word that is the whole token of `len` letters at `start` in the lowercased text, or NO_WORD. */
+function vocabularyAt(lower: string, start: number, len: number): Word {
+  if (len > MAX_WORD) return NO_WORD;
+  for (const w of WORDS_AT[len * 26 + lower.charCodeAt(start) - 97]!) {
+    // Compared a character at a time: startsWith costs more than these few comparisons.
+    let k = 1;
+    while (k < len && lower.charCodeAt(start + k) === w.text.charCodeAt(k)) k++;
+    if (k === len) return w;
+  }
+  return NO_WORD;
+}
+
+/** Space, tab, comma, hyphen, period, en dash, em dash. */
+function isGapChar(c: number): boolean {
+  return c === 32 || c === 9 || c === 44 || c === 45 || c === 46 || c === 0x2013 || c === 0x2014;
 }
 
 /** Between two tokens of a run: 1 to MAX_GAP spaces, tabs, commas, periods or dashes. */
 function gapJoins(text: string, from: number, to: number): boolean {
   if (to - from < 1 || to - from > MAX_GAP) return false;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    // space, tab, comma, hyphen, period, en dash, em dash
-    if (!(c === 32 || c === 9 || c === 44 || c === 45 || c === 46 || c === 0x2013 || c === 0x2014))
-      return false;
-  }
+  for (let i = from; i < to; i++) if (!isGapChar(text.charCodeAt(i))) return false;
   return true;
+}
+
+function isTokenChar(c: number): boolean {
+  return isLetter(c) || isDigit(c);
+}
+
+/** What the token [start, end) is to a run: DIGIT_GROUP, its word, or NO_WORD. */
+function tokenRole(text: string, lower: string, start: number, end: number): Word {
+  let letters = 0;
+  for (let i = start; i < end; i++) if (isLetter(text.charCodeAt(i))) letters++;
+  if (letters === 0) return end - start <= MAX_DIGIT_GROUP ? DIGIT_GROUP : NO_WORD;
+  return letters === end - start ? vocabularyAt(lower, start, end - start) : NO_WORD;
+}
+
+/** A token a run can hold: a digit group, a digit word, a multiplier, a separator word or "hundred". */
+function isRunToken(role: Word): boolean {
+  return role !== NO_WORD && role.text !== 'plus';
+}
+
+/**
+ * The next digit word or multiplier at or after `from` (a token start) that
+ * is a whole token followed, across a joining gap, by a token a run can hold.
+ *
+ * Every reported run holds one: it holds two spelled digits, so two digit
+ * words, a multiplier and its digit, or a digit word and "hundred", and the
+ * first of these is followed by another token of the run. So a text where
+ * digit words only appear inside other words ("someone", "phone") or alone
+ * ("one of them") holds no run.
+ */
+function nextPair(text: string, lower: string, from: number): number {
+  PAIR.lastIndex = from;
+  // test rather than exec, which builds an array per match: the match is found again from where it ends.
+  while (PAIR.test(lower)) {
+    // It ends inside the second token, after the gap, which follows the word.
+    let next = PAIR.lastIndex;
+    while (isTokenChar(text.charCodeAt(next - 1))) next--;
+    let end = next;
+    while (isGapChar(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && end - start <= MAX_WORD && isTokenChar(text.charCodeAt(start - 1))) start--;
+    // What follows is read from `next` on, whatever this match was.
+    PAIR.lastIndex = next;
+    if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
+    const word = tokenRole(text, lower, start, end);
+    if (word.digit === undefined && word.times === 0) continue;
+    let nextEnd = next;
+    while (nextEnd < text.length && nextEnd - next <= MAX_WORD && isTokenChar(text.charCodeAt(nextEnd)))
+      nextEnd++;
+    if (nextEnd < text.length && isTokenChar(text.charCodeAt(nextEnd))) continue;
+    if (isRunToken(tokenRole(text, lower, next, nextEnd))) return start;
+  }
+  return -1;
+}
+
+/**
+ * Where the run tokens joined to the token at `start` begin, walking back: the
+ * first of them, or a "plus" just before it. Any other token before them, or
+ * a gap that does not join, ends every run, so reading starts there afresh.
+ */
+function chainStart(text: string, lower: string, start: number): number {
+  for (;;) {
+    let to = start;
+    while (to > 0 && start - to <= MAX_GAP && isGapChar(text.charCodeAt(to - 1))) to--;
+    if (to === start || start - to > MAX_GAP || to === 0 || !isTokenChar(text.charCodeAt(to - 1)))
+      return start;
+    let from = to;
+    while (from > 0 && to - from <= MAX_WORD && isTokenChar(text.charCodeAt(from - 1))) from--;
+    if (from > 0 && isTokenChar(text.charCodeAt(from - 1))) return start;
+    const role = tokenRole(text, lower, from, to);
+    if (role.text === 'plus') return from;
+    if (!isRunToken(role)) return start;
+    start = from;
+  }
 }
 
 /** A run of digit tokens being read. */
@@ -109,8 +226,8 @@ interface Run {
   spelled: number;
   /** Read after "plus": the number carries its country code. */
   plus: boolean;
-  /** For each digit token while count <= MAX_CARD: its end offset and the digit count so far. */
-  cuts: { end: number; count: number }[];
+  /** For each digit token while count <= MAX_CARD: its end offset and the digit count so far, flat. */
+  cuts: number[];
   /** The last token was a single spelled digit ("eight" before "hundred"). */
   lastSingle: boolean;
   /** The run opens with "oh"/"o", followed by punctuation: likely an interjection ("oh, five five five ..."). */
@@ -135,11 +252,17 @@ function newRun(start: number, plus: boolean): Run {
 }
 
 function append(run: Run, digits: string, end: number, spelled: boolean): void {
-  if (run.digits.length < KEEP_DIGITS) run.digits = (run.digits + digits).slice(0, KEEP_DIGITS);
+  const room = KEEP_DIGITS - run.digits.length;
+  if (room > 0) run.digits += digits.length <= room ? digits : digits.slice(0, room);
   run.count += digits.length;
   run.end = end;
   if (spelled) run.spelled += digits.length;
-  if (run.count <= MAX_CARD) run.cuts.push({ end, count: run.count });
+  if (run.count <= MAX_CARD) run.cuts.push(end, run.count);
+}
+
+/** Dictation is mostly words: a typed number with a stray "one" after it is the phone or card recognizer's. */
+function mayReport(run: Run): boolean {
+  return run.spelled >= 2 && run.spelled * 4 >= run.count && run.count >= MIN_DIGITS;
 }
 
 /** Digits counting up or down by one ("one two three four five six seven"): someone counting, not a number. */
@@ -162,18 +285,32 @@ function allSame(digits: string): boolean {
 
 /** State for one scan: the text, and phone checks cached so a repeated number is parsed once. */
 class Classifier {
-  private readonly phoneCache = new Map<string, boolean>();
+  private phoneCache: Map<string, boolean> | undefined;
+  /** The text holds a Kelvin sign (see near). */
+  private kelvin: boolean | undefined;
 
   constructor(private readonly view: TextView) {}
 
+  /**
+   * Context as read in the window around the span on its own: a context word
+   * may start where the window starts, whatever comes before it.
+   */
   private near(start: number, end: number, words: readonly string[]): boolean {
-    // A window around the span: hasContext on the whole text would scan to its end for every run.
     const from = Math.max(0, start - CONTEXT_BEFORE);
-    const to = Math.min(this.view.text.length, end + CONTEXT_AFTER);
-    return hasContext(new TextView(this.view.lower.slice(from, to)), start - from, end - from, words);
+    const lower = this.view.lower;
+    // A window lowercases a Kelvin sign to "k", which `lower` may have left as it was.
+    this.kelvin ??= lower.includes('\u212a');
+    if (this.kelvin) {
+      const to = Math.min(this.view.text.length, end + CONTEXT_AFTER);
+      return hasContext(new TextView(lower.slice(from, to)), start - from, end - from, words);
+    }
+    for (const w of words) if (from + w.length <= start && lower.startsWith(w, from)) return true;
+    // The words are found once per text and list, then looked up in the window.
+    return hasContext(this.view, start, end, words);
   }
 
   private phone(candidate: string): boolean {
+    this.phoneCache ??= new Map();
     let ok = this.phoneCache.get(candidate);
     if (ok === undefined) {
       ok = phoneValid(candidate);
@@ -210,31 +347,35 @@ class Classifier {
     return undefined;
   }
 
-  /** The span of a finished run, trying it without a leading "oh" and, for cards, without what follows. */
+  /** The run read whole, or without its leading "oh", as a span, or undefined. */
+  private attempt(run: Run, withoutOh: boolean): PiiSpan | undefined {
+    const start = withoutOh ? run.secondStart : run.start;
+    const found = withoutOh
+      ? this.classify(run.digits.slice(1), run.count - 1, start, run.end, run.plus)
+      : this.classify(run.digits, run.count, start, run.end, run.plus);
+    // Spelled out rather than spread: spreading costs more than the rest of the classification.
+    return found && { entity: found.entity, score: found.score, start, end: run.end };
+  }
+
+  /** The span of a finished run that mayReport, trying it without a leading "oh" and, for cards, without what follows. */
   spanOf(run: Run): PiiSpan | undefined {
-    // Dictation is mostly words: a typed number with a stray "one" after it is the phone or card recognizer's.
-    if (run.spelled < 2 || run.spelled * 4 < run.count || run.count < MIN_DIGITS) return undefined;
-    const whole = { start: run.start, digits: run.digits, count: run.count };
-    const attempts = [whole];
-    if (run.leadingOh !== 'none' && run.secondStart !== -1) {
-      const withoutOh = { start: run.secondStart, digits: run.digits.slice(1), count: run.count - 1 };
-      // "oh, five five five ..." is an interjection; "oh five five ..." may be a leading zero.
-      if (run.leadingOh === 'punct') attempts.unshift(withoutOh);
-      else attempts.push(withoutOh);
-    }
-    for (const a of attempts) {
-      const found = this.classify(a.digits, a.count, a.start, run.end, run.plus);
-      if (found) return { ...found, start: a.start, end: run.end };
-    }
+    const canDropOh = run.leadingOh !== 'none' && run.secondStart !== -1;
+    // "oh, five five five ..." is an interjection; "oh five five ..." may be a leading zero.
+    const span =
+      canDropOh && run.leadingOh === 'punct'
+        ? (this.attempt(run, true) ?? this.attempt(run, false))
+        : (this.attempt(run, false) ?? (canDropOh ? this.attempt(run, true) : undefined));
+    if (span) return span;
     // A card read out and then its expiry or CVV: the longest leading card-length part that checks out.
     if (run.plus || run.count <= MIN_CARD) return undefined;
-    for (let k = run.cuts.length - 1; k >= 0; k--) {
-      const cut = run.cuts[k]!;
-      if (cut.count < MIN_CARD || cut.end === run.end) continue;
-      const digits = run.digits.slice(0, cut.count);
+    for (let k = run.cuts.length - 2; k >= 0; k -= 2) {
+      const end = run.cuts[k]!;
+      const count = run.cuts[k + 1]!;
+      if (count < MIN_CARD || end === run.end) continue;
+      const digits = run.digits.slice(0, count);
       if (luhnValid(digits) && cardSchemeKnown(digits)) {
-        const score = withContext(CARD_SCORE, this.near(run.start, cut.end, CARD_CONTEXT));
-        return { entity: 'CREDIT_CARD', score, start: run.start, end: cut.end };
+        const score = withContext(CARD_SCORE, this.near(run.start, end, CARD_CONTEXT));
+        return { entity: 'CREDIT_CARD', score, start: run.start, end };
       }
     }
     return undefined;
@@ -244,17 +385,18 @@ class Classifier {
 function scanSpoken(view: TextView): PiiSpan[] {
   const text = view.text;
   const lower = view.lower;
-  const classifier = new Classifier(view);
+  // Made when a run may be reported, which most scans never see.
+  let classifier: Classifier | undefined;
   const spans: PiiSpan[] = [];
   let run: Run | undefined;
   /** A "double"/"triple" waiting for its digit. */
   let pending: { times: number; start: number } | undefined;
   /** Where a "plus" just before the current token starts, or -1. */
   let plusAt = -1;
-  let prevEnd = -1;
 
   const close = () => {
-    if (run) {
+    if (run && mayReport(run)) {
+      classifier ??= new Classifier(view);
       const span = classifier.spanOf(run);
       if (span) spans.push(span);
     }
@@ -270,78 +412,107 @@ function scanSpoken(view: TextView): PiiSpan[] {
       if (word === 'oh' || word === 'o') run.leadingOh = 'plain';
     } else if (run.count > 0 && run.secondStart === -1) {
       run.secondStart = start;
-      const gap = text.slice(run.end, start);
-      if (run.leadingOh === 'plain' && /[,.!]/.test(gap)) run.leadingOh = 'punct';
+      if (run.leadingOh === 'plain' && /[,.!]/.test(text.slice(run.end, start))) run.leadingOh = 'punct';
     }
     append(run, digits, end, spelled);
     run.lastSingle = spelled && digits.length === 1 && word !== '';
   };
 
+  // Any other token, or a gap that does not join, ends every run: only the stretches around pairs are read.
   let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c) && !isLetter(c)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let letters = 0;
+  const first = view === firstPairView ? firstPair : nextPair(text, lower, 0);
+  firstPairView = undefined;
+  for (let pair = first; pair !== -1; pair = nextPair(text, lower, i)) {
+    let prevEnd = -1;
+    i = chainStart(text, lower, pair);
     while (i < text.length) {
-      const d = text.charCodeAt(i);
-      if (isLetter(d)) letters++;
-      else if (!isDigit(d)) break;
-      i++;
-    }
-    const end = i;
-    const len = end - start;
-    if (prevEnd === -1 || !gapJoins(text, prevEnd, start)) close();
-    prevEnd = end;
-
-    // Classify the token: a digit group, a word of the vocabulary, or anything else (which ends the run).
-    let digits: string | undefined;
-    let word = '';
-    if (letters === 0) {
-      if (len <= MAX_DIGIT_GROUP) digits = text.slice(start, end);
-    } else if (letters === len && len <= MAX_WORD) {
-      word = vocabularyAt(lower, start, len);
-      digits = DIGIT_WORDS.get(word);
-    }
-
-    if (pending) {
-      const p = pending;
-      pending = undefined;
-      if (digits !== undefined && digits.length === 1) {
-        addDigits(digits.repeat(p.times), p.start, end, true, '');
+      const c = text.charCodeAt(i);
+      if (!isDigit(c) && !isLetter(c)) {
+        i++;
         continue;
       }
-      // "double check": the multiplier was a word, and the run ends before it.
-      close();
-    }
+      const start = i;
+      let letters = 0;
+      while (i < text.length) {
+        const d = text.charCodeAt(i);
+        if (isLetter(d)) letters++;
+        else if (!isDigit(d)) break;
+        i++;
+      }
+      const end = i;
+      const len = end - start;
 
-    if (digits !== undefined) {
-      addDigits(digits, start, end, word !== '', word);
-    } else if (MULTIPLIERS.has(word)) {
-      pending = { times: MULTIPLIERS.get(word)!, start };
-    } else if (SEPARATOR_WORDS.has(word) && run) {
-      run.lastSingle = false;
-    } else if (word === 'hundred' && run?.lastSingle) {
-      // "one eight hundred ...": toll-free prefixes are read as hundreds.
-      addDigits('00', start, end, true, '');
-    } else if (word === 'plus') {
-      close();
-      plusAt = start;
-    } else {
-      close();
+      // Classify the token: a digit group, a word of the vocabulary, or anything else (which ends the run).
+      let digits: string | undefined;
+      let word = NO_WORD;
+      if (letters === 0) {
+        if (len <= MAX_DIGIT_GROUP) digits = text.slice(start, end);
+      } else if (letters === len) {
+        word = vocabularyAt(lower, start, len);
+        digits = word.digit;
+      }
+      if (
+        prevEnd !== -1 &&
+        ((digits === undefined && (word === NO_WORD || word.text === 'plus')) ||
+          !gapJoins(text, prevEnd, start))
+      ) {
+        // The stretch ends; this token may open the next one.
+        i = start;
+        break;
+      }
+      prevEnd = end;
+
+      if (pending) {
+        const p = pending;
+        pending = undefined;
+        if (digits !== undefined && digits.length === 1) {
+          addDigits(digits.repeat(p.times), p.start, end, true, '');
+          continue;
+        }
+        // "double check": the multiplier was a word, and the run ends before it.
+        close();
+      }
+
+      if (digits !== undefined) {
+        addDigits(digits, start, end, word !== NO_WORD, word.text);
+      } else if (word.times > 0) {
+        pending = { times: word.times, start };
+      } else if (SEPARATOR_WORDS.has(word.text) && run) {
+        run.lastSingle = false;
+      } else if (word.text === 'hundred' && run?.lastSingle) {
+        // "one eight hundred ...": toll-free prefixes are read as hundreds.
+        addDigits('00', start, end, true, '');
+      } else if (word.text === 'plus') {
+        close();
+        plusAt = start;
+      } else {
+        close();
+      }
     }
+    close();
   }
-  close();
   return spans;
 }
+
+/**
+ * The first pair in the view `applies` last passed, for `scan` to start from
+ * rather than read the text up to it again. Cleared once used, so no text is
+ * held on to.
+ */
+let firstPairView: TextView | undefined;
+let firstPair = -1;
 
 /** Card, SSN and phone numbers dictated as words in speech-to-text transcripts. */
 export const spokenDigitsRecognizer: Recognizer = {
   name: 'spoken-digits',
   entities: ['CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN'],
-  applies: (view) => view.text.length >= 2 * MIN_DIGITS && GATE.test(view.lower),
+  applies: (view) => {
+    firstPairView = undefined;
+    if (view.text.length < 2 * MIN_DIGITS || !GATE.test(view.lower)) return false;
+    firstPair = nextPair(view.text, view.lower, 0);
+    if (firstPair === -1) return false;
+    firstPairView = view;
+    return true;
+  },
   scan: scanSpoken,
 };
