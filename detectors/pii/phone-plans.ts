@@ -151,22 +151,32 @@ export function nationalPlausible(region: CountryCode, digits: string): boolean 
 }
 
 /**
- * False when `digits` (everything after the `+`) cannot be a valid
- * international number; true when libphonenumber-js has to be asked.
- * Calling codes are prefix-free, so at most one of the 1- to 3-digit
- * prefixes is one.
+ * The calling code at the start of `digits` (everything after the `+`):
+ * its regions and the national number after it; 'non-geographic' for
+ * +800, +882 and the like; null when no calling code starts it. Calling
+ * codes are prefix-free, so at most one of the 1- to 3-digit prefixes is one.
  */
-export function internationalPlausible(digits: string): boolean {
+function callingCodeOf(
+  digits: string,
+): { regions: readonly CountryCode[]; national: string } | 'non-geographic' | null {
   for (let n = 1; n <= 3 && n < digits.length; n++) {
     const code = digits.slice(0, n);
-    // Non-geographic codes (+800, +882, ...) are left to libphonenumber-js.
-    if (nonGeographic[code]) return true;
+    if (nonGeographic[code]) return 'non-geographic';
     const regions = callingCodes[code];
-    if (!regions) continue;
-    const national = digits.slice(n);
-    return regions.some((r) => nationalPlausible(r, national));
+    if (regions) return { regions, national: digits.slice(n) };
   }
-  return false;
+  return null;
+}
+
+/**
+ * False when `+digits` cannot be a valid international number; true when
+ * libphonenumber-js has to be asked (non-geographic codes always are).
+ */
+export function internationalPlausible(digits: string): boolean {
+  const cc = callingCodeOf(digits);
+  if (cc === null) return false;
+  if (cc === 'non-geographic') return true;
+  return cc.regions.some((r) => nationalPlausible(r, cc.national));
 }
 
 /**
@@ -202,12 +212,7 @@ export function nationalCertain(region: CountryCode, digits: string): boolean {
 
 /** True only when libphonenumber-js certainly calls `+digits` valid; false means it has to be asked. */
 export function internationalCertain(digits: string): boolean {
-  for (let n = 1; n <= 3 && n < digits.length; n++) {
-    const code = digits.slice(0, n);
-    if (nonGeographic[code]) return false;
-    const regions = callingCodes[code];
-    if (!regions) continue;
-    return certain(planOf(regions[0]!), digits.slice(n));
-  }
-  return false;
+  const cc = callingCodeOf(digits);
+  if (cc === null || cc === 'non-geographic') return false;
+  return certain(planOf(cc.regions[0]!), cc.national);
 }
