@@ -141,6 +141,12 @@ function nameAt(text: string, at: number): number {
   return keptEnd;
 }
 
+/** The score of a name of `words` words after `trigger`; 0 for "I am Happy" ("I'm Jane Doe" is a name). */
+function triggerScore(trigger: string, words: number): number {
+  if (WEAK_SELF.has(trigger) && words < 2) return 0;
+  return STRONG.has(trigger) ? 0.85 : 0.7;
+}
+
 function isAlnum(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
@@ -235,13 +241,11 @@ function scanAll(view: TextView): PiiSpan[] {
     const end = nameAt(text, at);
     if (end >= 0) {
       const tokens = nameWords;
-      let score = STRONG.has(trigger) ? 0.85 : 0.7;
+      let score = triggerScore(trigger, tokens);
       if (trigger === 'this is') {
         const after = lower.slice(end, end + 16);
         score = /^,? (?:speaking|here|from|with|calling)/.test(after) || tokens >= 2 ? 0.85 : 0;
       }
-      // "I am Happy" is not a name; "I'm Jane Doe" is.
-      if (WEAK_SELF.has(trigger) && tokens < 2) score = 0;
       if (trigger === '--' && m.index > 0 && text[m.index - 1] !== '\n') score = 0;
       if (score > 0) spans.push({ entity: 'PERSON', start: at, end, score });
       TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, end);
@@ -327,8 +331,7 @@ function scanPeople(view: TextView): PiiSpan[] {
         next = at;
         continue;
       }
-      const t = TRIGGERS[trigger]!;
-      const score = WEAK_SELF.has(t) && nameWords < 2 ? 0 : STRONG.has(t) ? 0.85 : 0.7;
+      const score = triggerScore(TRIGGERS[trigger]!, nameWords);
       if (score > 0) spans.push({ entity: 'PERSON', start: at, end, score });
       next = end;
       if (re.lastIndex < end) re.lastIndex = end;

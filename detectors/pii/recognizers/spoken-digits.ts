@@ -1,10 +1,10 @@
 import { isDigit, isLetter } from '../char-codes.js';
-import { CONTEXT_AFTER, CONTEXT_BEFORE, hasContext, withContext } from '../context.js';
+import { hasContext, withContext } from '../context.js';
 import type { PiiEntity } from '../entities.js';
 import { cardSchemeKnown, luhnValid, ssnDigitsValid } from '../number-rules.js';
 import { phoneValid } from '../phone-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
-import { TextView } from '../text-view.js';
+import type { TextView } from '../text-view.js';
 
 /**
  * Speech-to-text writes a number read aloud as words: "four one one one ...",
@@ -286,26 +286,11 @@ function allSame(digits: string): boolean {
 /** State for one scan: the text, and phone checks cached so a repeated number is parsed once. */
 class Classifier {
   private phoneCache: Map<string, boolean> | undefined;
-  /** The text holds a Kelvin sign (see near). */
-  private kelvin: boolean | undefined;
 
   constructor(private readonly view: TextView) {}
 
-  /**
-   * Context as read in the window around the span on its own: a context word
-   * may start where the window starts, whatever comes before it.
-   */
+  /** Context near the span, read as every recognizer reads it (words start at a word boundary). */
   private near(start: number, end: number, words: readonly string[]): boolean {
-    const from = Math.max(0, start - CONTEXT_BEFORE);
-    const lower = this.view.lower;
-    // A window lowercases a Kelvin sign to "k", which `lower` may have left as it was.
-    this.kelvin ??= lower.includes('\u212a');
-    if (this.kelvin) {
-      const to = Math.min(this.view.text.length, end + CONTEXT_AFTER);
-      return hasContext(new TextView(lower.slice(from, to)), start - from, end - from, words);
-    }
-    for (const w of words) if (from + w.length <= start && lower.startsWith(w, from)) return true;
-    // The words are found once per text and list, then looked up in the window.
     return hasContext(this.view, start, end, words);
   }
 
