@@ -46,6 +46,13 @@ describe('TextView', () => {
     expect(new TextView('no digits at all').digitWords).toEqual([]);
   });
 
+  it('finds the first whole word that is a spelled digit or multiplier', () => {
+    expect(new TextView('Someone phoned: it is Double oh seven').firstSpelledDigit).toBe(22);
+    expect(new TextView('the o in words, one').firstSpelledDigit).toBe(4);
+    expect(new TextView('gone, phone, nine9, 4five, twos').firstSpelledDigit).toBe(-1);
+    expect(new TextView('ends in eight').firstSpelledDigit).toBe(8);
+  });
+
   it('keeps lowercase offsets equal to the text offsets when a character lowercases to two', () => {
     const text = 'İstanbul, Phone 555 0123';
     const v = new TextView(text);

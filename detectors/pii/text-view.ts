@@ -1,3 +1,5 @@
+import { MAX_SPELLED_LENGTH, SPELLED_CODES } from './spelled-digits.js';
+
 /**
  * One text under analysis, with the cheap facts recognizers use to skip work
  * (no digit, no `@`, ...) and the tokens they start from, computed in a
@@ -15,6 +17,7 @@ export class TextView {
   private _upper = false;
   private _runs: number[] = [];
   private _words: number[] = [];
+  private _spelledAt = -1;
   private _lower: string | undefined;
   private _contextHits: Map<readonly string[], Int32Array> | undefined;
 
@@ -60,6 +63,16 @@ export class TextView {
     return this._words;
   }
 
+  /**
+   * Where the first word that is a spelled digit or multiplier ("one", "Oh",
+   * "double") starts, or -1: a whole run of ASCII letters and digits, all
+   * letters. Dictated numbers start there at the earliest.
+   */
+  get firstSpelledDigit(): number {
+    this.features();
+    return this._spelledAt;
+  }
+
   /** Where each constant list of context words occurs in the text (filled by context.ts). */
   get contextHits(): Map<readonly string[], Int32Array> {
     if (this._contextHits === undefined) this._contextHits = new Map();
@@ -93,6 +106,9 @@ export class TextView {
     let runStart = -1;
     let wordStart = -1;
     let wordDigit = false;
+    let spelledAt = -1;
+    // The letters of the current word, five bits each (see letterCode); only read for words of up to six letters.
+    let code = 0;
     const n = t.length;
     for (let i = 0; i < n; i++) {
       const c = t.charCodeAt(i);
@@ -110,11 +126,17 @@ export class TextView {
       const l = c | 32;
       if (l >= 97 && l <= 122) {
         if (c <= 90) upper = true;
-        if (wordStart < 0) wordStart = i;
+        if (wordStart < 0) {
+          wordStart = i;
+          code = 0;
+        }
+        code = (code << 5) | (c & 31);
         continue;
       }
       if (wordStart >= 0) {
         if (wordDigit) words.push(wordStart, i);
+        else if (spelledAt < 0 && i - wordStart <= MAX_SPELLED_LENGTH && isSpelled(code, i - wordStart))
+          spelledAt = wordStart;
         wordStart = -1;
         wordDigit = false;
       }
@@ -123,9 +145,23 @@ export class TextView {
     }
     if (runStart >= 0) runs.push(runStart, n);
     if (wordStart >= 0 && wordDigit) words.push(wordStart, n);
+    else if (
+      wordStart >= 0 &&
+      spelledAt < 0 &&
+      n - wordStart <= MAX_SPELLED_LENGTH &&
+      isSpelled(code, n - wordStart)
+    )
+      spelledAt = wordStart;
+    this._spelledAt = spelledAt;
     this._digits = digits;
     this._at = at;
     this._colons = colons;
     this._upper = upper;
   }
+}
+
+function isSpelled(code: number, length: number): boolean {
+  const codes = SPELLED_CODES[length]!;
+  for (let k = 0; k < codes.length; k++) if (codes[k] === code) return true;
+  return false;
 }

@@ -4,6 +4,7 @@ import type { PiiEntity } from '../entities.js';
 import { cardSchemeKnown, luhnValid, ssnDigitsValid } from '../number-rules.js';
 import { phoneValid } from '../phone-rules.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
+import { DIGIT_WORDS, MULTIPLIERS } from '../spelled-digits.js';
 import type { TextView } from '../text-view.js';
 
 /**
@@ -47,33 +48,8 @@ const PHONE_CONTEXT = [
   'text',
 ];
 
-const DIGIT_WORDS: ReadonlyMap<string, string> = new Map([
-  ['zero', '0'],
-  ['oh', '0'],
-  ['o', '0'],
-  ['nought', '0'],
-  ['one', '1'],
-  ['two', '2'],
-  ['three', '3'],
-  ['four', '4'],
-  ['five', '5'],
-  ['six', '6'],
-  ['seven', '7'],
-  ['eight', '8'],
-  ['nine', '9'],
-]);
-const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
-  ['double', 2],
-  ['triple', 3],
-]);
 /** Words read between groups that keep the run going without adding a digit. */
 const SEPARATOR_WORDS: ReadonlySet<string> = new Set(['dash', 'hyphen']);
-
-/**
- * Cheap gate: some digit word appears (as a substring: "phone" passes, which
- * is fine for a gate). Factored by first letter, which irregexp scans faster.
- */
-const GATE = /o(?:ne|h)|t(?:wo|hree)|f(?:our|ive)|s(?:ix|even)|n(?:ine|ought)|eight|zero/;
 
 /** Digit words and multipliers but "o". */
 const SPELLED = 'zero|one|two|three|four|five|six|seven|eight|nine|oh|nought|double|triple';
@@ -192,6 +168,12 @@ function nextPair(text: string, lower: string, from: number): number {
     if (isRunToken(tokenRole(text, lower, next, nextEnd))) return start;
   }
   return -1;
+}
+
+/** The first pair of the text: none before its first spelled digit word, which TextView found in its one pass. */
+function firstPairOf(view: TextView): number {
+  const from = view.firstSpelledDigit;
+  return from === -1 ? -1 : nextPair(view.text, view.lower, from);
 }
 
 /**
@@ -405,7 +387,7 @@ function scanSpoken(view: TextView): PiiSpan[] {
 
   // Any other token, or a gap that does not join, ends every run: only the stretches around pairs are read.
   let i = 0;
-  const first = view === firstPairView ? firstPair : nextPair(text, lower, 0);
+  const first = view === firstPairView ? firstPair : firstPairOf(view);
   firstPairView = undefined;
   for (let pair = first; pair !== -1; pair = nextPair(text, lower, i)) {
     let prevEnd = -1;
@@ -493,8 +475,8 @@ export const spokenDigitsRecognizer: Recognizer = {
   entities: ['CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN'],
   applies: (view) => {
     firstPairView = undefined;
-    if (view.text.length < 2 * MIN_DIGITS || !GATE.test(view.lower)) return false;
-    firstPair = nextPair(view.text, view.lower, 0);
+    if (view.text.length < 2 * MIN_DIGITS) return false;
+    firstPair = firstPairOf(view);
     if (firstPair === -1) return false;
     firstPairView = view;
     return true;
