@@ -1,3 +1,4 @@
+import validator from 'validator';
 import { describe, expect, it } from 'vitest';
 import { TextView } from '../text-view.js';
 import { emailRecognizer } from './email.js';
@@ -51,6 +52,26 @@ describe('emailRecognizer', () => {
 
   it('rejects invalid addresses', () => {
     expect(scan('double dot jane..doe@example.com and bad domain bob@exa_mple.com')).toEqual([]);
+  });
+
+  it('applies the RFC 5321 limits as validator does: 64 bytes before the @, 63 characters a label', () => {
+    const found = (address: string) => scan(`mail ${address} now`).map((s) => s.text);
+    const label = (n: number) => 'd'.repeat(n);
+    for (const address of [
+      `${'a'.repeat(64)}@example.com`,
+      `${'a'.repeat(65)}@example.com`,
+      `${'é'.repeat(32)}@example.com`,
+      `${'é'.repeat(33)}@example.com`,
+      `${'日'.repeat(21)}@example.com`,
+      `${'日'.repeat(22)}@example.com`,
+      `bob@${label(63)}.com`,
+      `bob@${label(64)}.com`,
+      `bob@${Array.from({ length: 4 }, () => label(60)).join('.')}.com`,
+    ]) {
+      expect(found(address), address).toEqual(validator.isEmail(address) ? [address] : []);
+    }
+    expect(found(`${'a'.repeat(64)}@example.com`)).toHaveLength(1);
+    expect(found(`bob@${label(64)}.com`)).toEqual([]);
   });
 
   it('does not apply without an @', () => {

@@ -5,6 +5,7 @@ import type { TextView } from '../text-view.js';
 /** RFC 5321 limits; longer runs around an `@` are not one address. */
 const MAX_LOCAL = 64;
 const MAX_ADDRESS = 254;
+const MAX_LABEL = 63;
 /** How far back an `@` is checked for sitting in a URL's authority (`scheme://user:pw@host`). */
 const URL_LOOKBACK = 256;
 
@@ -42,6 +43,44 @@ function isDomainChar(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return isAsciiAlnum(c) || c === 46 || c === 45 || isNonAsciiWord(text, i);
 }
+
+/** UTF-8 bytes of a string of well-formed UTF-16 (address characters are letters and digits, never lone surrogates). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c < 0xd800 || c > 0xdbff) n += 2;
+    else {
+      // A surrogate pair: two UTF-16 units, four bytes.
+      n += 2;
+      i++;
+    }
+  }
+  return n;
+}
+
+/**
+ * RFC 5321's limits as validator's isEmail applies them: at most 64 bytes
+ * before the `@`, 254 after, 63 characters a domain label. Checked here
+ * once, in place, so isEmail runs with ignore_max_length: its own check
+ * URI-encodes and splits each part, the costliest step of the call.
+ */
+function withinLimits(text: string, start: number, at: number, end: number): boolean {
+  if (utf8Length(text.slice(start, at)) > MAX_LOCAL || utf8Length(text.slice(at + 1, end)) > MAX_ADDRESS)
+    return false;
+  let label = at + 1;
+  for (let i = at + 1; i <= end; i++) {
+    if (i === end || text.charCodeAt(i) === 46) {
+      if (i - label > MAX_LABEL) return false;
+      label = i + 1;
+    }
+  }
+  return true;
+}
+
+const EMAIL_OPTIONS = { ignore_max_length: true };
 
 /** Cheap test before the validator: the domain has a dot followed by a TLD of two or more letters. */
 function hasTld(domain: string): boolean {
@@ -94,7 +133,7 @@ function scanEmails(view: TextView): PiiSpan[] {
     const domain = text.slice(at + 1, end);
     if (!hasTld(domain)) continue;
     const candidate = text.slice(start, end);
-    if (!validator.isEmail(candidate)) continue;
+    if (!withinLimits(text, start, at, end) || !validator.isEmail(candidate, EMAIL_OPTIONS)) continue;
     if (inUrlAuthority(text, start)) continue;
     spans.push({ entity: 'EMAIL_ADDRESS', start, end, score: 1 });
     from = end;

@@ -1,3 +1,4 @@
+import { isDigit, isLetter } from '../char-codes.js';
 import { hasContext, withContext } from '../context.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
 import type { TextView } from '../text-view.js';
@@ -51,6 +52,23 @@ function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
 }
 
+/**
+ * What STREET needs at a digit run, checked before running it: a house
+ * number of at most five digits, not glued to a word, an optional letter
+ * ("221B"), blanks, then a capital (a direction or the street name) or a
+ * digit (an ordinal, "5th"). Most digit runs (prices, times, ids) fail here.
+ */
+function mayStartStreet(text: string, at: number, runEnd: number): boolean {
+  if (runEnd - at > 5 || isLetter(text.charCodeAt(at - 1))) return false;
+  let j = runEnd;
+  if (isLetter(text.charCodeAt(j))) j++;
+  const blank = (c: number) => c === 32 || c === 9;
+  if (!blank(text.charCodeAt(j))) return false;
+  while (blank(text.charCodeAt(j))) j++;
+  const c = text.charCodeAt(j);
+  return isUpper(c) || isDigit(c);
+}
+
 /*
  * A street address starts with its house number, a ZIP code is a digit run
  * and a UK postcode starts with a word holding a digit ("SW1A", "M1"), or
@@ -65,7 +83,7 @@ function scan(view: TextView): PiiSpan[] {
     let done = 0;
     for (let r = 0; r < runs.length; r += 2) {
       const at = runs[r]!;
-      if (at < done) continue;
+      if (at < done || !mayStartStreet(text, at, runs[r + 1]!)) continue;
       const m = matchAt(STREET, text, at);
       if (m === null) continue;
       const end = at + m[0].length;

@@ -1,3 +1,4 @@
+import { isLetter } from '../char-codes.js';
 import { hasContext, withContext } from '../context.js';
 import type { PiiSpan, Recognizer } from '../recognizer.js';
 import type { TextView } from '../text-view.js';
@@ -39,14 +40,26 @@ function ninoAt(view: TextView, start: number, out: PiiSpan[]): number {
   return end;
 }
 
+/**
+ * The pattern is tried only where its shape allows: the digit run holds one,
+ * two or three of the pairs (2, 4 or 6 digits), and the prefix letters stand
+ * right before it ("AB123456C") or before one space ("AB 12 34 56 C").
+ */
 function scanNinos(view: TextView): PiiSpan[] {
+  const text = view.text;
   const runs = view.digitRuns;
   const spans: PiiSpan[] = [];
   let done = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const at = runs[r]!;
-    if (at - 2 < done) continue;
-    const end = Math.max(ninoAt(view, at - 2, spans), at >= 3 + done ? ninoAt(view, at - 3, spans) : -1);
+    const len = runs[r + 1]! - at;
+    if (at - 2 < done || (len !== 2 && len !== 4 && len !== 6) || !isLetter(text.charCodeAt(at - 2)))
+      continue;
+    const before = text.charCodeAt(at - 1);
+    let end = -1;
+    if (isLetter(before)) end = ninoAt(view, at - 2, spans);
+    else if (before === 32 && at >= 3 + done && isLetter(text.charCodeAt(at - 3)))
+      end = ninoAt(view, at - 3, spans);
     if (end !== -1) done = end;
   }
   return spans;
