@@ -19,8 +19,17 @@ function random(seed: number): () => number {
   };
 }
 
-/** Variants of a valid number: digits changed, one added or dropped, a trunk 0 or 1 before it. */
-function variants(base: string, next: () => number, count: number): string[] {
+/**
+ * Variants of a valid number: digits changed, one added or dropped, and
+ * before it a trunk 0 or 1 or one of `prefixes` (a calling code typed
+ * without `+`, an international prefix).
+ */
+function variants(
+  base: string,
+  next: () => number,
+  count: number,
+  prefixes: readonly string[] = [],
+): string[] {
   const out: string[] = [base];
   for (let k = 0; k < count; k++) {
     let d = base.split('');
@@ -31,6 +40,7 @@ function variants(base: string, next: () => number, count: number): string[] {
     else if (r < 0.3) d.push(String(Math.floor(next() * 10)));
     else if (r < 0.45) d.unshift('0');
     else if (r < 0.5) d.unshift('1');
+    else if (r < 0.6 && prefixes.length > 0) d.unshift(prefixes[Math.floor(next() * prefixes.length)]!);
     out.push(d.join(''));
   }
   return out;
@@ -38,13 +48,19 @@ function variants(base: string, next: () => number, count: number): string[] {
 
 const regions = Object.keys(examples) as CountryCode[];
 
+/** What people type before a national number: the calling code without `+`, or an international prefix and a code. */
+function prefixesOf(region: CountryCode): string[] {
+  const code = getCountryCallingCode(region);
+  return [code, `00${code}`, '0044', '011', '0011', '00', '000'];
+}
+
 describe('phone numbering plans (a quick rejection before libphonenumber-js)', () => {
   it('never rejects a national number libphonenumber-js calls valid, in any region', () => {
     const next = random(7);
     let valid = 0;
     let rejected = 0;
     for (const region of regions) {
-      for (const n of variants(examples[region]!, next, 30)) {
+      for (const n of variants(examples[region]!, next, 30, prefixesOf(region))) {
         const ok = parsePhoneNumberFromString(n, region)?.isValid() ?? false;
         const plausible = nationalPlausible(region, n);
         if (ok) {
@@ -82,7 +98,7 @@ describe('phone numbering plans (a quick rejection before libphonenumber-js)', (
     let certain = 0;
     for (const region of regions) {
       const code = getCountryCallingCode(region);
-      for (const n of variants(examples[region]!, next, 30)) {
+      for (const n of variants(examples[region]!, next, 30, prefixesOf(region))) {
         if (nationalCertain(region, n)) {
           certain++;
           expect(parsePhoneNumberFromString(n, region)?.isValid(), `${region} ${n}`).toBe(true);
@@ -123,6 +139,8 @@ describe('phone numbering plans (a quick rejection before libphonenumber-js)', (
     expect(nationalPlausible('US', '14155550123')).toBe(true); // with the trunk 1
     expect(nationalPlausible('GB', '02079460958')).toBe(true); // with the trunk 0
     expect(nationalPlausible('US', '011442079460958')).toBe(true); // dialled with the IDD prefix
+    expect(nationalPlausible('GB', '0055312')).toBe(false); // +55 312 is too short for Brazil
+    expect(nationalCertain('US', '17185550155')).toBe(true); // the calling code typed without `+`
     expect(internationalPlausible('442079460958')).toBe(true);
     expect(internationalPlausible('80012345678')).toBe(true); // +800, non-geographic
   });

@@ -143,8 +143,20 @@ function planOf(region: CountryCode): Plan {
 export function nationalPlausible(region: CountryCode, digits: string): boolean {
   const plan = planOf(region);
   if (fits(plan, digits)) return true;
-  if (plan.idd?.test(digits)) return true;
-  if (digits.startsWith(plan.code) && fits(plan, digits.slice(plan.code.length))) return true;
+  const idd = plan.idd?.exec(digits);
+  // Dialled with the international prefix, it is read as `+` and what follows, unless a 0 follows (no calling code starts so).
+  if (idd && digits.length > idd[0].length && digits[idd[0].length] !== '0') {
+    return internationalPlausible(digits.slice(idd[0].length));
+  }
+  if (idd) return true;
+  // The calling code typed without `+` ("971 050 123 4567"): libphonenumber-js may drop it, and then a trunk prefix.
+  if (digits.startsWith(plan.code) && fitsNational(plan, digits.slice(plan.code.length))) return true;
+  return fitsNational(plan, digits);
+}
+
+/** True when `digits` fits the plan as written or with its national prefix stripped (or the prefix is rewritten). */
+function fitsNational(plan: Plan, digits: string): boolean {
+  if (fits(plan, digits)) return true;
   const m = plan.prefix?.exec(digits);
   if (!m) return false;
   return plan.transforms || fits(plan, digits.slice(m[0].length));
@@ -201,12 +213,15 @@ function certain(plan: Plan, digits: string): boolean {
 /**
  * True only when libphonenumber-js certainly calls `digits`, dialled
  * nationally in `region`, valid; false means it has to be asked. A number
- * starting with the international prefix or the region's calling code is
- * read differently by libphonenumber-js, so it is never certain here.
+ * starting with the international prefix is read as international, so it
+ * is never certain here. One starting with the region's calling code
+ * ("1 718 555 0155" in the US) may be: libphonenumber-js drops the code
+ * only when the number read plainly fails the region's pattern or is too
+ * long, and a number certain() accepts does neither.
  */
 export function nationalCertain(region: CountryCode, digits: string): boolean {
   const plan = planOf(region);
-  if (plan.idd?.test(digits) || digits.startsWith(plan.code)) return false;
+  if (plan.idd?.test(digits)) return false;
   return certain(plan, digits);
 }
 
