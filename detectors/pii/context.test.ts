@@ -29,6 +29,15 @@ describe('context', () => {
     expect(hasContext(new TextView(`tel: ${'x'.repeat(20)} 555 0123`), 26, 34, tel)).toBe(true);
   });
 
+  it('finds phrases and words sharing a start, and no word after a Kelvin sign that lowercases to k', () => {
+    const words = ['reach', 'reach me', 'text me'];
+    expect(hasContext(new TextView('Reach me at 555 0123'), 12, 20, words)).toBe(true);
+    expect(hasContext(new TextView('you can TEXT ME: 555 0123'), 17, 25, ['text me'])).toBe(true);
+    expect(hasContext(new TextView('texting: 555 0123'), 9, 17, ['text me'])).toBe(false);
+    expect(hasContext(new TextView('\u212Acell 555 0123'), 6, 14, ['cell'])).toBe(false);
+    expect(() => hasContext(new TextView('x 1'), 2, 3, ['#tag'])).toThrow(/lowercase ASCII letter/);
+  });
+
   it('answers many questions about one long text from one pass per word list', () => {
     const unit = 'call 555 0123, order 4155550123. ';
     const v = new TextView(unit.repeat(20_000));

@@ -49,36 +49,54 @@ export function hasContext(
 
 const NO_HITS = new Int32Array(0);
 
-/** Where the words start at a word boundary in the text, as sorted [start, end) pairs. */
+/** Each constant word list's words by first letter (a to z), shortest first, so hits at one start come out sorted. */
+const byFirstLetter = new WeakMap<readonly string[], readonly (readonly string[] | undefined)[]>();
+
+function indexOf(words: readonly string[]): readonly (readonly string[] | undefined)[] {
+  let index = byFirstLetter.get(words);
+  if (index === undefined) {
+    const table: string[][] = [];
+    for (const w of [...words].sort((a, b) => a.length - b.length)) {
+      const k = w.charCodeAt(0) - 97;
+      if (k < 0 || k >= 26) throw new Error(`context word "${w}" must start with a lowercase ASCII letter`);
+      (table[k] ??= []).push(w);
+    }
+    index = table;
+    byFirstLetter.set(words, index);
+  }
+  return index;
+}
+
+/**
+ * Where the words start at a word boundary in the text, as sorted [start,
+ * end) pairs. Only the text's word starts (TextView.wordStarts) are tried,
+ * each against the list's words of its first letter: a 200-character text
+ * has some 35 word starts, and this costs less than one indexOf per word.
+ */
 function contextHits(view: TextView, words: readonly string[]): Int32Array {
   const cache = view.contextHits;
   const cached = cache.get(words);
   if (cached) return cached;
+  const index = indexOf(words);
   const lower = view.lower;
+  const starts = view.wordStarts;
   let found: number[] | undefined;
-  let sorted = true;
-  for (const w of words) {
-    for (let at = lower.indexOf(w); at !== -1; at = lower.indexOf(w, at + 1)) {
-      if (at !== 0 && isWordChar(lower.charCodeAt(at - 1))) continue;
+  for (let k = 0; k < starts.length; k++) {
+    const at = starts[k]!;
+    const letter = lower.charCodeAt(at) - 97;
+    const bucket = letter >= 0 && letter < 26 ? index[letter] : undefined;
+    if (bucket === undefined) continue;
+    for (const w of bucket) {
+      if (!lower.startsWith(w, at)) continue;
+      // A Kelvin sign before it lowercases to "k": the word does not start there in the lowercased text.
+      if (at > 0 && lower.charCodeAt(at - 1) === 107) continue;
       found ??= [];
-      if (found.length > 0 && found[found.length - 2]! > at) sorted = false;
       found.push(at, at + w.length);
     }
   }
-  let hits = NO_HITS;
-  if (found && sorted) hits = Int32Array.from(found);
-  else if (found) {
-    const pairs: [number, number][] = [];
-    for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
-    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    hits = Int32Array.from(pairs.flat());
-  }
+  const hits = found ? Int32Array.from(found) : NO_HITS;
   cache.set(words, hits);
   return hits;
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** The score after context: base + boost when a context word is near, capped at 1. */

@@ -46,6 +46,11 @@ describe('TextView', () => {
     expect(new TextView('no digits at all').digitWords).toEqual([]);
   });
 
+  it('lists where each run of ASCII letters and digits starts', () => {
+    const text = 'Hi, 2nd floor: room_12 é-mail';
+    expect(new TextView(text).wordStarts.map((at) => text[at])).toEqual(['H', '2', 'f', 'r', '1', 'm']);
+  });
+
   it('finds the first whole word that is a spelled digit or multiplier', () => {
     expect(new TextView('Someone phoned: it is Double oh seven').firstSpelledDigit).toBe(22);
     expect(new TextView('the o in words, one').firstSpelledDigit).toBe(4);

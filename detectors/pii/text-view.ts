@@ -17,6 +17,7 @@ export class TextView {
   private _upper = false;
   private _runs: number[] = [];
   private _words: number[] = [];
+  private _starts: number[] = [];
   private _spelledAt = -1;
   private _lower: string | undefined;
   private _contextHits: Map<readonly string[], Int32Array> | undefined;
@@ -63,6 +64,12 @@ export class TextView {
     return this._words;
   }
 
+  /** Where each maximal run of ASCII letters and digits starts: the word starts context words are looked for at. */
+  get wordStarts(): readonly number[] {
+    this.features();
+    return this._starts;
+  }
+
   /**
    * Where the first word that is a spelled digit or multiplier ("one", "Oh",
    * "double") starts, or -1: a whole run of ASCII letters and digits, all
@@ -103,6 +110,7 @@ export class TextView {
     let upper = false;
     const runs = this._runs;
     const words = this._words;
+    const starts = this._starts;
     let runStart = -1;
     let wordStart = -1;
     let wordDigit = false;
@@ -115,7 +123,10 @@ export class TextView {
       if (c >= 48 && c <= 57) {
         digits++;
         if (runStart < 0) runStart = i;
-        if (wordStart < 0) wordStart = i;
+        if (wordStart < 0) {
+          wordStart = i;
+          starts.push(i);
+        }
         wordDigit = true;
         continue;
       }
@@ -128,6 +139,7 @@ export class TextView {
         if (c <= 90) upper = true;
         if (wordStart < 0) {
           wordStart = i;
+          starts.push(i);
           code = 0;
         }
         code = (code << 5) | (c & 31);
