@@ -59,7 +59,8 @@ function indexOf(words: readonly string[]): readonly (readonly string[] | undefi
     for (const w of [...words].sort((a, b) => a.length - b.length)) {
       const k = w.charCodeAt(0) - 97;
       if (k < 0 || k >= 26) throw new Error(`context word "${w}" must start with a lowercase ASCII letter`);
-      (table[k] ??= []).push(w);
+      table[k] ??= [];
+      table[k].push(w);
     }
     index = table;
     byFirstLetter.set(words, index);
