@@ -70,7 +70,9 @@ function median(xs: readonly number[]): number {
  * Texts per second of each function, measured in `rounds` alternating
  * rounds of `seconds` each: the machine's speed drifts (other processes,
  * CPU frequency), and alternation makes each round's ratio compare the two
- * under the same conditions; medians drop the outlying rounds.
+ * under the same conditions; medians drop the outlying rounds. One
+ * untimed round runs first: measured, it ran both functions below their
+ * steady speed (the JIT still compiling them), the larger one more.
  */
 export function alternatingRates(
   texts: readonly string[],
@@ -79,6 +81,7 @@ export function alternatingRates(
   rounds: number,
 ): AlternatingRates {
   const rates = fns.map(() => [] as number[]);
+  for (const fn of fns) textsPerSecond(texts, fn, seconds);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < fns.length; i++) rates[i]!.push(textsPerSecond(texts, fns[i]!, seconds));
   }

@@ -90,16 +90,15 @@ function scanIpv4(view: TextView, taken: readonly PiiSpan[], out: PiiSpan[]): vo
   for (let r = 0; r < runs.length; r += 2) {
     const start = runs[r]!;
     if (start < done) continue;
-    let i = start;
+    // The digit runs joined by single dots: the next run starts right after a dot ending this one.
+    let k = r;
     let groups = 1;
-    for (;;) {
-      while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 46 || !isDigit(text.charCodeAt(i + 1))) break;
+    while (k + 2 < runs.length && runs[k + 2] === runs[k + 1]! + 1 && text.charCodeAt(runs[k + 1]!) === 46) {
+      k += 2;
       groups++;
-      i++;
     }
-    done = i;
-    const end = i;
+    const end = runs[k + 1]!;
+    done = end;
     if (groups !== 4 || end - start > 15) continue;
     const p = text.charCodeAt(start - 1);
     if (isWordChar(p) || (p === 46 && isWordChar(text.charCodeAt(start - 2)))) continue;
@@ -120,6 +119,8 @@ function scanIps(view: TextView): PiiSpan[] {
   if (view.colons >= 2) scanIpv6(view, v6);
   const v4: PiiSpan[] = [];
   scanIpv4(view, v6, v4);
+  // Each list runs by start; most texts have no IPv6 candidate to merge.
+  if (v6.length === 0) return v4;
   return [...v6, ...v4].sort((a, b) => a.start - b.start);
 }
 
