@@ -49,6 +49,18 @@ const TYPES = [
 interface RegionPatterns {
   general: RegExp;
   types: { pattern: RegExp; lengths: readonly number[] | undefined }[];
+  /**
+   * Bit n set when some type takes numbers of n digits; every bit when a
+   * type lists no lengths. Most digit runs have a length no type of the
+   * region takes, and a bit test rejects them before any pattern runs.
+   */
+  lengthMask: number;
+}
+
+const ANY_LENGTH = -1;
+
+function takesLength(mask: number, length: number): boolean {
+  return mask === ANY_LENGTH || (length < 31 && ((mask >>> length) & 1) === 1);
 }
 
 interface Plan {
@@ -58,6 +70,8 @@ interface Plan {
    * Californian number, both being +1.
    */
   group: RegionPatterns[];
+  /** The lengths any region of the group takes (RegionPatterns.lengthMask of them all). */
+  groupLengths: number;
   /** The national prefix for parsing, anchored at the start, or null. */
   prefix: RegExp | null;
   /** A transform rule rewrites what the prefix captured: too rare to model, so such plans never reject. */
@@ -91,17 +105,22 @@ const anchored = (pattern: string) => new RegExp(`^(?:${pattern})$`);
 function patternsOf(region: CountryCode): RegionPatterns {
   const p = access(region);
   const types: RegionPatterns['types'] = [];
+  let lengthMask = 0;
   for (const name of TYPES) {
     const t = p.type(name);
     const pattern = t?.pattern();
-    if (pattern) types.push({ pattern: anchored(pattern), lengths: t?.possibleLengths() });
+    if (!pattern) continue;
+    const lengths = t?.possibleLengths();
+    types.push({ pattern: anchored(pattern), lengths });
+    if (lengths === undefined || lengths.some((n) => n >= 31)) lengthMask = ANY_LENGTH;
+    else if (lengthMask !== ANY_LENGTH) for (const n of lengths) lengthMask |= 1 << n;
   }
-  return { general: anchored(p.nationalNumberPattern()), types };
+  return { general: anchored(p.nationalNumberPattern()), types, lengthMask };
 }
 
 /** True when `national` matches the region's general pattern and one of its types, as libphonenumber-js's getNumberType asks. */
 function fitsRegion(r: RegionPatterns, national: string): boolean {
-  if (!r.general.test(national)) return false;
+  if (!takesLength(r.lengthMask, national.length) || !r.general.test(national)) return false;
   for (const t of r.types) {
     if (t.lengths && !t.lengths.includes(national.length)) continue;
     if (t.pattern.test(national)) return true;
@@ -111,7 +130,9 @@ function fitsRegion(r: RegionPatterns, national: string): boolean {
 
 /** True when `national` is a number of some type in one of the plan's regions. */
 function fits(plan: Plan, national: string): boolean {
-  return plan.group.some((r) => fitsRegion(r, national));
+  if (!takesLength(plan.groupLengths, national.length)) return false;
+  for (const r of plan.group) if (fitsRegion(r, national)) return true;
+  return false;
 }
 
 function planOf(region: CountryCode): Plan {
@@ -123,8 +144,13 @@ function planOf(region: CountryCode): Plan {
   const group = [region, ...(callingCodes[code] ?? []).filter((r) => r !== region)];
   const prefix = p.nationalPrefixForParsing();
   const idd = p.IDDPrefix();
+  const patterns = group.map(patternsOf);
   plan = {
-    group: group.map(patternsOf),
+    group: patterns,
+    groupLengths: patterns.reduce(
+      (mask, r) => (mask === ANY_LENGTH || r.lengthMask === ANY_LENGTH ? ANY_LENGTH : mask | r.lengthMask),
+      0,
+    ),
     prefix: prefix ? new RegExp(`^(?:${prefix})`) : null,
     transforms: Boolean(p.nationalPrefixTransformRule()),
     idd: idd ? new RegExp(`^(?:${idd})`) : null,
