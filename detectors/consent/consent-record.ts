@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import {
+  CONSENT_MODE_SIGNALS,
+  type ConsentModeSignal,
+  type ConsentPolicy,
+  knownRegion,
+  LAWFUL_BASES,
+  type LawfulBasis,
+} from './consent-policy.js';
+
+/** One user's stance on one purpose from a moment on: a row of the consent ledger. */
+export const CONSENT_STATUSES = ['granted', 'denied', 'withdrawn'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+
+export type ConsentModeValue = 'granted' | 'denied';
+
+export interface ConsentRecord {
+  /**
+   * Idempotency key: the same record recorded twice is one row. The
+   * consent.updated event's id and purpose, an import row's `record_id`, or
+   * a hash of the record's content.
+   */
+  record_id: string;
+  user_id: string;
+  purpose: string;
+  status: ConsentStatus;
+  /** When the user gave or withdrew it (RFC 3339, UTC): records apply by this time, however late they arrive. */
+  occurred_at: string;
+  occurred_ms: number;
+  /** The consent text version the user saw. */
+  consent_version: string | null;
+  /** The consent management platform or channel that captured it. */
+  source: string | null;
+  lawful_basis: LawfulBasis | null;
+  region: string | null;
+  /** The Global Privacy Control signal seen with it: true opts out of sale and sharing. */
+  gpc: boolean | null;
+  /** Google Consent Mode v2 signals sent with it. */
+  consent_mode: Partial<Record<ConsentModeSignal, ConsentModeValue>> | null;
+  /** When the grant lapses, when the platform says so; otherwise the purpose's expiry applies. */
+  expires_at: string | null;
+}
+
+export type ReadResult = { ok: true; record: ConsentRecord } | { ok: false; error: string };
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const MAX_TEXT = 256;
+
+/** An RFC 3339 timestamp as UTC ISO text and ms, or null when it is not one. */
+export function parseTimestamp(value: unknown): { iso: string; ms: number } | null {
+  if (typeof value !== 'string' || !RFC3339.test(value)) return null;
+  const ms = Date.parse(value.replace(' ', 'T'));
+  if (Number.isNaN(ms)) return null;
+  return { iso: new Date(ms).toISOString(), ms };
+}
+
+function text(value: unknown, field: string): { ok: true; value: string | null } | { ok: false; error: string } {
+  if (value === undefined || value === null || value === '') return { ok: true, value: null };
+  if (typeof value !== 'string') return { ok: false, error: `${field} must be a string` };
+  if (value.length > MAX_TEXT) return { ok: false, error: `${field} is longer than ${MAX_TEXT} characters` };
+  return { ok: true, value };
+}
+
+function bool(value: unknown): boolean | null | undefined {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return undefined;
+}
+
+/**
+ * A ledger record from loosely typed input (an import row, NDJSON or CSV,
+ * with Consent Mode signals as `consent_mode.ad_storage` or an object), checked
+ * against the policy: a known purpose and region, a real timestamp. Errors
+ * name the field and never echo its value, which may be personal data.
+ */
+export function readConsentRecord(input: Record<string, unknown>, policy: ConsentPolicy): ReadResult {
+  const user = input.user_id;
+  if (typeof user !== 'string' || user.length === 0) return { ok: false, error: 'user_id is missing' };
+  if (user.length > MAX_TEXT) return { ok: false, error: `user_id is longer than ${MAX_TEXT} characters` };
+  const purpose = input.purpose;
+  if (typeof purpose !== 'string' || purpose.length === 0) return { ok: false, error: 'purpose is missing' };
+  if (!Object.hasOwn(policy.purposes, purpose)) {
+    return { ok: false, error: 'purpose is not in the catalogue (detectors.consent.purposes)' };
+  }
+  const status = input.status;
+  if (typeof status !== 'string' || !(CONSENT_STATUSES as readonly string[]).includes(status)) {
+    return { ok: false, error: 'status must be granted, denied or withdrawn' };
+  }
+  const time = parseTimestamp(input.occurred_at);
+  if (time === null) return { ok: false, error: 'occurred_at is not an RFC 3339 timestamp' };
+  const fields: Record<string, string | null> = {};
+  for (const f of ['consent_version', 'source', 'lawful_basis', 'region', 'record_id', 'expires_at']) {
+    const t = text(input[f], f);
+    if (!t.ok) return t;
+    fields[f] = t.value;
+  }
+  const basis = fields.lawful_basis ?? null;
+  if (basis !== null && !(LAWFUL_BASES as readonly string[]).includes(basis)) {
+    return { ok: false, error: `lawful_basis must be one of ${LAWFUL_BASES.join(', ')}` };
+  }
+  const region = fields.region ?? null;
+  if (region !== null && !knownRegion(policy, region)) {
+    return { ok: false, error: 'region is outside the catalogue (opt_in_regions, opt_out_regions)' };
+  }
+  let expires: string | null = null;
+  if (fields.expires_at !== null) {
+    const e = parseTimestamp(fields.expires_at);
+    if (e === null) return { ok: false, error: 'expires_at is not an RFC 3339 timestamp' };
+    expires = e.iso;
+  }
+  const gpc = bool(input.gpc);
+  if (gpc === undefined) return { ok: false, error: 'gpc must be true or false' };
+  const mode = readConsentMode(input);
+  if (typeof mode === 'string') return { ok: false, error: mode };
+  const record: ConsentRecord = {
+    record_id: '',
+    user_id: user,
+    purpose,
+    status: status as ConsentStatus,
+    occurred_at: time.iso,
+    occurred_ms: time.ms,
+    consent_version: fields.consent_version ?? null,
+    source: fields.source ?? null,
+    lawful_basis: basis as LawfulBasis | null,
+    region,
+    gpc,
+    consent_mode: mode,
+    expires_at: expires,
+  };
+  record.record_id = fields.record_id ?? contentId(record);
+  return { ok: true, record };
+}
+
+/** Consent Mode signals from `consent_mode: {...}` or flat `consent_mode.<signal>` columns; a string is an error. */
+function readConsentMode(input: Record<string, unknown>): ConsentRecord['consent_mode'] | string {
+  const nested = input.consent_mode;
+  const out: Partial<Record<ConsentModeSignal, ConsentModeValue>> = {};
+  let any = false;
+  for (const signal of CONSENT_MODE_SIGNALS) {
+    const v =
+      nested !== null && typeof nested === 'object'
+        ? (nested as Record<string, unknown>)[signal]
+        : input[`consent_mode.${signal}`];
+    if (v === undefined || v === null || v === '') continue;
+    if (v !== 'granted' && v !== 'denied') return `consent_mode.${signal} must be granted or denied`;
+    out[signal] = v;
+    any = true;
+  }
+  if (nested !== undefined && nested !== null && nested !== '' && typeof nested !== 'object') {
+    return 'consent_mode must be an object of Consent Mode v2 signals';
+  }
+  return any ? out : null;
+}
+
+/** A stable id from what the record says, so a re-imported file records nothing twice. */
+export function contentId(r: Omit<ConsentRecord, 'record_id'>): string {
+  const canonical = JSON.stringify([
+    r.user_id,
+    r.purpose,
+    r.status,
+    r.occurred_at,
+    r.consent_version,
+    r.source,
+    r.lawful_basis,
+    r.region,
+    r.gpc,
+    r.consent_mode,
+    r.expires_at,
+  ]);
+  return `h:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+}
