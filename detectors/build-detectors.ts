@@ -3,6 +3,8 @@ import {
   type CompletenessDetector,
   createCompletenessDetector,
 } from './completeness/completeness-detector.js';
+import { type ConsentSinks, createConsentDetector } from './consent/consent-detector.js';
+import { ConsentLedger, type LedgerBacking } from './consent/consent-ledger.js';
 import type { Detector } from './detector.js';
 import type { PiiAnalyzer } from './pii/analyzer.js';
 import { createPiiAnalyzer } from './pii/default-recognizers.js';
@@ -18,10 +20,18 @@ export interface BuiltDetectors {
   analyzer: PiiAnalyzer;
   /** Redact mode's redactor, sharing the PII detector's analyzer and configured operators. */
   redactor: EventRedactor;
+  /** The consent ledger the consent detector reads and consent events feed. */
+  ledger: ConsentLedger;
+}
+
+/** Where the consent detector's state lives: the store's ledger and check writer, or memory only. */
+export interface DetectorDeps {
+  consentBacking?: LedgerBacking | null;
+  consentSinks?: ConsentSinks;
 }
 
 /** The detectors earshot runs, in the order they see each event, from their config sections. */
-export function buildDetectors(config: Pick<Config, 'detectors'>): BuiltDetectors {
+export function buildDetectors(config: Pick<Config, 'detectors'>, deps: DetectorDeps = {}): BuiltDetectors {
   const completeness = createCompletenessDetector(config.detectors.completeness);
   const pii = config.detectors.pii;
   const analyzer = createPiiAnalyzer({ threshold: pii.threshold, entities: pii.entities ?? undefined });
@@ -31,10 +41,14 @@ export function buildDetectors(config: Pick<Config, 'detectors'>): BuiltDetector
     completeness,
   ];
   if (pii.enabled) all.push(createPiiDetector(pii, analyzer));
+  const consent = config.detectors.consent;
+  const ledger = new ConsentLedger(consent.cache_users, deps.consentBacking ?? null);
+  if (consent.enabled) all.push(createConsentDetector(consent, ledger, deps.consentSinks));
   return {
     all,
     completeness,
     analyzer,
+    ledger,
     redactor: createEventRedactor({ analyzer, operators: pii.operators }),
   };
 }

@@ -17,6 +17,12 @@ export interface Detector {
   readonly name: string;
   /** Every kind this detector can report, so metrics start each (detector, kind, severity) at zero. */
   readonly kinds: ReadonlyArray<{ kind: FindingKind; severity: Severity }>;
+  /**
+   * Runs before a batch is inspected, for state the hot path must find in
+   * memory (the consent ledger's users): the only place a detector may wait
+   * on I/O. `inspect` must still work when a caller skipped it.
+   */
+  prepare?(envelopes: readonly Envelope[]): Promise<void>;
   inspect?(event: ConversationEvent, ctx: InspectContext): Finding[];
   evaluate?(now: Date): Finding[];
   start?(): void | Promise<void>;

@@ -9,6 +9,7 @@ import type { CompatibilityReport } from './registry/compatibility.js';
 import type { Contract } from './registry/contract.js';
 import { loadRegistry } from './registry/load-registry.js';
 import type { ContractRegistry } from './registry/registry.js';
+import { ConsentWriter } from './store/consent-writer.js';
 import { FindingWriter } from './store/finding-writer.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -21,6 +22,8 @@ export interface App {
   readonly metrics: Metrics;
   readonly store: Store;
   readonly writer: FindingWriter;
+  /** Writes consent records and checks in batches. */
+  readonly consentWriter: ConsentWriter;
   readonly pipeline: Pipeline;
   readonly detectors: BuiltDetectors;
   /** Adds a version through the API: refused when it breaks its declared compatibility; recorded in the store. */
@@ -87,7 +90,18 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     lagSeconds: writer.lagSeconds(),
     dropped: writer.dropped(),
   }));
-  const detectors = buildDetectors(config);
+  const consentWriter = new ConsentWriter(store.consent, {
+    flushIntervalMs: config.store.flushIntervalMs,
+    maxQueue: config.store.maxQueue,
+    onFlush: (stats) => {
+      if (stats.error) logger.error({ err: stats.error }, 'consent write failed; kept for the next flush');
+    },
+  });
+  const detectors = buildDetectors(config, {
+    consentBacking: consentWriter.backing,
+    consentSinks: consentWriter,
+  });
+  consentWriter.attach(detectors.ledger);
   const pipeline = new Pipeline({
     registry,
     detectors: detectors.all,
@@ -116,6 +130,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     store,
     writer,
+    consentWriter,
     pipeline,
     detectors,
     async publishContract(contract) {
@@ -129,6 +144,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (timer || stopped) return;
       await pipeline.start();
       writer.start();
+      consentWriter.start();
       timer = setInterval(() => {
         try {
           evaluate();
@@ -145,6 +161,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       evaluate();
       await pipeline.stop();
       await writer.stop();
+      await consentWriter.stop();
       await store.close();
     },
   };

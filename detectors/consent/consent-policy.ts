@@ -14,7 +14,12 @@ export const LAWFUL_BASES = [
 ] as const;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
 
-export const CONSENT_MODE_SIGNALS = ['ad_storage', 'analytics_storage', 'ad_user_data', 'ad_personalization'] as const;
+export const CONSENT_MODE_SIGNALS = [
+  'ad_storage',
+  'analytics_storage',
+  'ad_user_data',
+  'ad_personalization',
+] as const;
 export type ConsentModeSignal = (typeof CONSENT_MODE_SIGNALS)[number];
 
 export interface PurposePolicy {
@@ -91,7 +96,9 @@ export const CONSENT_POLICY_SCHEMA = {
       items: { type: 'string', pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$' },
       // The EEA's states (GDPR), the UK, Switzerland and Brazil (LGPD).
       default: [
-        ...'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '),
+        ...'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(
+          ' ',
+        ),
         'GB',
         'CH',
         'BR',

@@ -54,7 +54,10 @@ export function parseTimestamp(value: unknown): { iso: string; ms: number } | nu
   return { iso: new Date(ms).toISOString(), ms };
 }
 
-function text(value: unknown, field: string): { ok: true; value: string | null } | { ok: false; error: string } {
+function text(
+  value: unknown,
+  field: string,
+): { ok: true; value: string | null } | { ok: false; error: string } {
   if (value === undefined || value === null || value === '') return { ok: true, value: null };
   if (typeof value !== 'string') return { ok: false, error: `${field} must be a string` };
   if (value.length > MAX_TEXT) return { ok: false, error: `${field} is longer than ${MAX_TEXT} characters` };

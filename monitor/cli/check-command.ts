@@ -131,6 +131,7 @@ async function checkLines(
   let items: BatchItem[] = [];
   let lines: number[] = [];
   const flush = async () => {
+    await pipeline.prepare(items);
     const { results, redacted } = pipeline.processBatch(items, {
       source: 'file',
       mode: redactTo ? 'redact' : 'observe',

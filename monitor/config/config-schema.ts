@@ -1,4 +1,5 @@
 import { completenessDetectorFactory } from '../../detectors/completeness/completeness-detector.js';
+import { CONSENT_POLICY_SCHEMA } from '../../detectors/consent/consent-policy.js';
 import { piiDetectorFactory } from '../../detectors/pii/pii-detector.js';
 import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
 import { DEFAULT_ENVELOPE_FIELDS } from '../pipeline/envelope.js';
@@ -93,6 +94,7 @@ export const CONFIG_SCHEMA = {
         schema_drift: { ...schemaDriftDetectorFactory.configSchema, default: {} },
         completeness: { ...completenessDetectorFactory.configSchema, default: {} },
         pii: { ...piiDetectorFactory.configSchema, default: {} },
+        consent: { ...CONSENT_POLICY_SCHEMA, default: {} },
       },
     },
   },

@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import type { CompletenessConfig } from '../../detectors/completeness/completeness-detector.js';
+import type { ConsentConfig } from '../../detectors/consent/consent-policy.js';
 import type { PiiConfig } from '../../detectors/pii/pii-config.js';
 import type { SchemaDriftConfig } from '../../detectors/schema-drift/schema-drift-detector.js';
 import type { EnvelopeFields } from '../pipeline/envelope.js';
@@ -26,7 +27,12 @@ export interface Config {
   evaluateIntervalSeconds: number;
   privacy: { hashSalt: string | null };
   log: { level: string };
-  detectors: { schema_drift: SchemaDriftConfig; completeness: CompletenessConfig; pii: PiiConfig };
+  detectors: {
+    schema_drift: SchemaDriftConfig;
+    completeness: CompletenessConfig;
+    pii: PiiConfig;
+    consent: ConsentConfig;
+  };
 }
 
 export class ConfigError extends Error {

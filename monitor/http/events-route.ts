@@ -37,6 +37,7 @@ export async function eventsRoute(server: FastifyInstance, app: App): Promise<vo
       if (!raw) throw new BodyError('empty_body', 'the body is empty');
       const items: BatchItem[] =
         raw.mediaType === NDJSON ? parseNdjsonBody(raw.text, maxBatch) : parseJsonBody(raw.text, maxBatch);
+      await app.pipeline.prepare(items);
       return app.pipeline.processBatch(items, { mode: request.query.mode, source: 'http' });
     },
   );

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { App } from '../app.js';
+import { consentRoute } from './consent-route.js';
 import { contractsRoute } from './contracts-route.js';
 import { handleError, registerErrorHandling } from './error-handler.js';
 import { eventsRoute } from './events-route.js';
@@ -49,6 +50,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(async (s) => redactRoute(s, app));
   await server.register(async (s) => contractsRoute(s, app));
   await server.register(async (s) => findingsRoute(s, app));
+  await server.register(async (s) => consentRoute(s, app));
   await server.register(async (s) => healthRoute(s, app));
   await server.register(async (s) => metricsRoute(s, app));
   return server;

@@ -5,7 +5,10 @@ import type { Store } from '../store/store.js';
 import { buildServer } from './server.js';
 
 export interface TestAppOptions {
-  /** Config sections merged over the test defaults (in-memory store, silent log, shipped contracts). */
+  /**
+   * Config sections merged over the test defaults (in-memory store, silent
+   * log, shipped contracts, consent detector off unless `detectors.consent` is given).
+   */
   config?: Record<string, Record<string, unknown>>;
   /** An already-open store, e.g. one wrapped to fail; otherwise an in-memory PGlite. */
   store?: Store;
@@ -24,9 +27,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     store: { dataDir: 'memory://' },
     log: { level: 'silent' },
     privacy: { hashSalt: 'test-salt' },
+    // Off unless a test turns it on: most tests send events without consent records, which it would flag.
+    detectors: { consent: { enabled: false } },
   };
   for (const [section, values] of Object.entries(opts.config ?? {})) {
     doc[section] = { ...(doc[section] ?? {}), ...values };
+  }
+  if (opts.config?.detectors && !('consent' in opts.config.detectors)) {
+    doc.detectors = { ...doc.detectors, consent: { enabled: false } };
   }
   const app = await createApp(buildConfig(doc), {
     processMetrics: false,

@@ -26,7 +26,11 @@ describe('Pipeline', () => {
     for (const c of [MESSAGE_V1, MESSAGE_V2, STARTED_OPEN, RETIRED]) registry.add(c);
     metrics = new Metrics({ version: 'test', collectProcess: false });
     sunk = [];
-    const config = buildConfig({ limits: { maxDepth: 8, maxStringLength: 5000, maxNodes: 500 } });
+    // Consent has tests of its own; these events come without consent records.
+    const config = buildConfig({
+      limits: { maxDepth: 8, maxStringLength: 5000, maxNodes: 500 },
+      detectors: { consent: { enabled: false } },
+    });
     pipeline = new Pipeline({
       registry,
       detectors: buildDetectors(config).all,
@@ -241,7 +245,8 @@ describe('Pipeline against hostile events', () => {
         },
       },
     });
-    const pipeline = new Pipeline({ registry, detectors: buildDetectors(buildConfig({})).all });
+    const config = buildConfig({ detectors: { consent: { enabled: false } } });
+    const pipeline = new Pipeline({ registry, detectors: buildDetectors(config).all });
     const event: Record<string, unknown> = {
       event_id: 'e1',
       event_type: 'test.started',

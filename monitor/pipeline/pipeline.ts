@@ -92,6 +92,24 @@ export class Pipeline {
     this.metrics.declareContracts(this.registry.labelPairs());
   }
 
+  /**
+   * Lets detectors load what the batch needs before it is checked (the
+   * consent ledger's users), in one round trip per detector. Call it before
+   * processBatch; a batch processed without it is still checked, against
+   * what is in memory.
+   */
+  async prepare(items: readonly BatchItem[]): Promise<void> {
+    const preparing = this.detectors.filter((d) => d.prepare);
+    if (preparing.length === 0) return;
+    const envelopes: Envelope[] = [];
+    for (const item of items) {
+      if (!item.ok || item.value === null || typeof item.value !== 'object' || Array.isArray(item.value))
+        continue;
+      envelopes.push(readEnvelope(item.value as ConversationEvent, this.fields));
+    }
+    for (const d of preparing) await d.prepare!(envelopes);
+  }
+
   processBatch(items: BatchItem[], opts: { mode?: Mode; source?: Source } = {}): BatchResult {
     const mode = opts.mode ?? 'observe';
     const source = opts.source ?? 'http';

@@ -1,5 +1,6 @@
 import type { FindingKind } from '../findings/finding.js';
 import type { Contract } from '../registry/contract.js';
+import { ConsentStore } from './consent-store.js';
 import { contentHash } from './contract-hash.js';
 import { dedupKey, mergeAggregate } from './finding-aggregate.js';
 import { decodeCursor, encodeCursor } from './findings-cursor.js';
@@ -176,9 +177,11 @@ function pageSize(limit: number | undefined): number {
 /** The Store over any SqlExecutor: one SQL dialect for PostgreSQL and PGlite. */
 export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite';
+  readonly consent: ConsentStore;
 
   constructor(private readonly sql: SqlExecutor) {
     this.kind = sql.kind;
+    this.consent = new ConsentStore(sql);
   }
 
   async writeFindings(rows: FindingAggregate[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/finding.js';
 import type { Contract } from '../registry/contract.js';
+import type { ConsentStore } from './consent-store.js';
 
 /**
  * What the findings writer hands the store: findings of one dedup key
@@ -62,6 +63,8 @@ export interface ContractHistoryEntry {
  */
 export interface Store {
   readonly kind: 'postgres' | 'pglite';
+  /** The consent ledger, consent checks and erasures. */
+  readonly consent: ConsentStore;
   /** Upserts: count adds up, last_seen is the greatest, samples are appended up to 5. */
   writeFindings(rows: FindingAggregate[]): Promise<void>;
   /** Newest last_seen first, keyset paging with an opaque cursor. */

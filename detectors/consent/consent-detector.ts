@@ -1,0 +1,201 @@
+import {
+  type Finding,
+  type FindingKind,
+  makeFinding,
+  type Severity,
+} from '../../monitor/findings/finding.js';
+import { valueAtPointer } from '../../monitor/findings/json-pointer.js';
+import { safeToken, saltedHash } from '../../monitor/findings/safe-token.js';
+import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelope.js';
+import type { Detector, InspectContext } from '../detector.js';
+import { readConsentEvent } from './consent-event.js';
+import type { ConsentLedger } from './consent-ledger.js';
+import { CONSENT_POLICY_SCHEMA, type ConsentConfig } from './consent-policy.js';
+import { judgeConsent } from './judge-consent.js';
+
+export const CONSENT_DETECTOR = 'consent';
+/** The contract whose events feed the ledger instead of being checked against it. */
+export const CONSENT_EVENT_TYPE = 'consent.updated';
+
+/** One event checked for one purpose: a row of the report's evidence. */
+export interface ConsentCheck {
+  event_id: string | null;
+  occurred_at: string;
+  contract: string;
+  version: string;
+  purpose: string;
+  channel: string | null;
+  user_id: string;
+  /** 'valid' or the finding kind. */
+  outcome: string;
+  record_id: string | null;
+  detected_at: string;
+}
+
+export interface ConsentSinks {
+  /** Every check, valid or not, for the report; written in batches by the store. */
+  check?(check: ConsentCheck): void;
+}
+
+const KINDS: ReadonlyArray<{ kind: FindingKind; severity: Severity }> = (
+  [
+    'consent_missing',
+    'consent_denied',
+    'consent_withdrawn',
+    'consent_expired',
+    'gpc_opt_out',
+    'consent_basis_invalid',
+    'consent_version_stale',
+    'consent_gated_attribute',
+    'malformed',
+  ] as const
+).map((kind) => ({
+  kind,
+  severity:
+    kind === 'consent_version_stale'
+      ? 'warning'
+      : kind === 'consent_missing' ||
+          kind === 'consent_expired' ||
+          kind === 'consent_basis_invalid' ||
+          kind === 'malformed'
+        ? 'error'
+        : 'critical',
+}));
+
+/** A region an event names for itself (`/region`), when it is a string. */
+function eventRegion(event: ConversationEvent): string | null {
+  const r = event.region;
+  return typeof r === 'string' && r.length > 0 && r.length <= 16 ? r : null;
+}
+
+/**
+ * The consent detector: `consent.updated` events feed the ledger; every
+ * other event is checked, at its event time, for each purpose its contract
+ * declares and for each consent-gated attribute it carries.
+ */
+export function createConsentDetector(
+  config: ConsentConfig,
+  ledger: ConsentLedger,
+  sinks: ConsentSinks = {},
+): Detector {
+  const policy = config;
+  return {
+    name: CONSENT_DETECTOR,
+    kinds: KINDS,
+    async prepare(envelopes: readonly Envelope[]): Promise<void> {
+      const users: string[] = [];
+      for (const e of envelopes) if (e.user_id !== null) users.push(e.user_id);
+      await ledger.prefetch(users);
+    },
+    inspect(event: ConversationEvent, ctx: InspectContext): Finding[] {
+      const contract = ctx.contract.contract;
+      if (contract.contract === CONSENT_EVENT_TYPE) return ingest(event, ctx);
+      const env = ctx.envelope;
+      const ms = env.occurred_ms ?? ctx.now.getTime();
+      const occurredAt = env.occurred_at ?? ctx.now.toISOString();
+      const region = eventRegion(event);
+      const findings: Finding[] = [];
+      const judged = new Map<string, ReturnType<typeof judgeConsent>>();
+      const judge = (purpose: string) => {
+        let j = judged.get(purpose);
+        if (!j) {
+          j = judgeConsent(ledger, policy, env.user_id, purpose, ms, region);
+          judged.set(purpose, j);
+        }
+        return j;
+      };
+      for (const purpose of contract.purposes) {
+        const j = judge(purpose);
+        sinks.check?.({
+          event_id: env.event_id,
+          occurred_at: occurredAt,
+          contract: contract.contract,
+          version: contract.version,
+          purpose,
+          channel: env.channel,
+          user_id: env.user_id ?? '',
+          outcome: j.outcome,
+          record_id: j.record?.record_id ?? null,
+          detected_at: ctx.now.toISOString(),
+        });
+        if (j.outcome === 'valid') continue;
+        findings.push(finding(j.outcome, purpose, null, j.reason, j.record?.record_id ?? null, env, ctx));
+      }
+      for (const [pointer, rule] of Object.entries(contract.attributes)) {
+        if (!rule.requires_consent || rule.requires_consent.length === 0) continue;
+        const value = valueAtPointer(event, pointer);
+        if (value === undefined || value === null) continue;
+        for (const purpose of rule.requires_consent) {
+          const j = judge(purpose);
+          if (j.outcome === 'valid' || j.outcome === 'consent_version_stale') continue;
+          findings.push(
+            finding(
+              'consent_gated_attribute',
+              purpose,
+              pointer,
+              `${pointer} is present but needs ${purpose} consent: ${j.reason}`,
+              j.record?.record_id ?? null,
+              env,
+              ctx,
+            ),
+          );
+        }
+      }
+      return findings;
+    },
+  };
+
+  function ingest(event: ConversationEvent, ctx: InspectContext): Finding[] {
+    const read = readConsentEvent(event, ctx.envelope, policy, ledger);
+    let recorded = 0;
+    for (const r of read.records) if (ledger.record(r)) recorded++;
+    void recorded;
+    return read.problems.map((p) =>
+      makeFinding(
+        {
+          detector: CONSENT_DETECTOR,
+          kind: 'malformed',
+          contract: ctx.contract.contract.contract,
+          version: ctx.contract.contract.version,
+          attribute: p.attribute,
+          event_id: ctx.envelope.event_id,
+          occurred_at: ctx.envelope.occurred_at,
+          message: p.message,
+        },
+        ctx.now,
+      ),
+    );
+  }
+}
+
+function finding(
+  kind: FindingKind,
+  purpose: string,
+  attribute: string | null,
+  reason: string,
+  recordId: string | null,
+  env: Envelope,
+  ctx: InspectContext,
+): Finding {
+  return makeFinding(
+    {
+      detector: CONSENT_DETECTOR,
+      kind,
+      contract: ctx.contract.contract.contract,
+      version: ctx.contract.contract.version,
+      attribute,
+      event_id: env.event_id,
+      occurred_at: env.occurred_at,
+      message: `${purpose}: ${reason}`,
+      evidence: {
+        purpose: safeToken(purpose),
+        user: env.user_id === null ? null : saltedHash(env.user_id),
+        record_id: recordId === null ? null : safeToken(recordId),
+        channel: env.channel === null ? null : safeToken(env.channel),
+      },
+    },
+    ctx.now,
+  );
+}
+
+export const consentDetectorConfigSchema = CONSENT_POLICY_SCHEMA;

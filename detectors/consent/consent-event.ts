@@ -1,0 +1,68 @@
+import { safeToken } from '../../monitor/findings/safe-token.js';
+import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelope.js';
+import type { ConsentLedger } from './consent-ledger.js';
+import type { ConsentPolicy } from './consent-policy.js';
+import { type ConsentRecord, readConsentRecord } from './consent-record.js';
+
+export interface ConsentEventRead {
+  records: ConsentRecord[];
+  /** What could not be recorded, by attribute; the rest of the event is still recorded. */
+  problems: Array<{ attribute: string; message: string }>;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * The ledger records a `consent.updated` event stands for: one per purpose
+ * granted or denied, carrying the event's GPC signal, Consent Mode signals,
+ * consent version, source, region and lawful basis. A denial of a purpose
+ * the user had granted before the event is a withdrawal. A GPC signal with
+ * no purpose named is recorded as a denial of the purposes GPC opts out of.
+ * Record ids derive from the event id, so a redelivered event records nothing twice.
+ */
+export function readConsentEvent(
+  event: ConversationEvent,
+  envelope: Envelope,
+  policy: ConsentPolicy,
+  ledger: ConsentLedger,
+): ConsentEventRead {
+  const problems: ConsentEventRead['problems'] = [];
+  const records: ConsentRecord[] = [];
+  if (envelope.user_id === null || envelope.occurred_ms === null) {
+    problems.push({
+      attribute: envelope.user_id === null ? '/user_id' : '/occurred_at',
+      message: 'a consent change needs a user_id and a valid occurred_at to be recorded',
+    });
+    return { records, problems };
+  }
+  const granted = strings(event.purposes_granted);
+  const denied = strings(event.purposes_denied);
+  const gpc = typeof event.gpc === 'boolean' ? event.gpc : null;
+  if (gpc === true && granted.length === 0 && denied.length === 0) {
+    for (const [purpose, rule] of Object.entries(policy.purposes)) if (rule.gpc_opt_out) denied.push(purpose);
+  }
+  const common = {
+    user_id: envelope.user_id,
+    occurred_at: envelope.occurred_at,
+    consent_version: event.consent_version,
+    source: event.source,
+    lawful_basis: event.lawful_basis,
+    region: event.region,
+    gpc,
+    consent_mode: event.consent_mode,
+    expires_at: event.expires_at,
+  };
+  const add = (purpose: string, granting: boolean, attribute: string) => {
+    const before = ledger.at(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
+    const status = granting ? 'granted' : before?.status === 'granted' ? 'withdrawn' : 'denied';
+    const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}`;
+    const read = readConsentRecord({ ...common, purpose, status, record_id: recordId }, policy);
+    if (read.ok) records.push(read.record);
+    else problems.push({ attribute, message: `${safeToken(purpose)}: ${read.error}` });
+  };
+  for (const p of granted) add(p, true, '/purposes_granted');
+  for (const p of denied) add(p, false, '/purposes_denied');
+  return { records, problems };
+}

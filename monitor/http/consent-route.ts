@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../app.js';
+import { saltedHash } from '../findings/safe-token.js';
+import { buildConsentReport, DEFAULT_EVIDENCE_LIMIT } from '../reports/build-consent-report.js';
+import { renderConsentCsv } from '../reports/consent-report-csv.js';
+import { renderConsentHtml } from '../reports/consent-report-html.js';
+import { HttpError } from './http-error.js';
+import { errorResponses } from './schemas.js';
+
+const USER_PARAMS = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['user_id'],
+  properties: { user_id: { type: 'string', minLength: 1, maxLength: 256 } },
+} as const;
+
+const REPORT_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    format: { enum: ['json', 'csv', 'html'], default: 'json' },
+    evidence_limit: { type: 'integer', minimum: 0, maximum: 100_000, default: DEFAULT_EVIDENCE_LIMIT },
+  },
+} as const;
+
+interface ReportQuery {
+  from: string;
+  to: string;
+  format: 'json' | 'csv' | 'html';
+  evidence_limit: number;
+}
+
+/** An RFC 3339 time as UTC ISO text; the schema checked the format. */
+function utc(value: string, name: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new HttpError(400, 'bad_request', `${name} is not a valid date-time`);
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Consent for data subjects and compliance officers:
+ * - GET /v1/consent/:user_id: the user's consent timeline and consent
+ *   violations (an access request). Pending writes are flushed first, so
+ *   the answer holds everything received.
+ * - DELETE /v1/consent/:user_id: an erasure request. The user's ledger
+ *   records are deleted and their id in retained checks replaced by its
+ *   salted hash, keeping the report's counts.
+ * - GET /v1/reports/consent?from&to&format=json|csv|html: the compliance report.
+ */
+export async function consentRoute(server: FastifyInstance, app: App): Promise<void> {
+  server.get<{ Params: { user_id: string } }>(
+    '/v1/consent/:user_id',
+    { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
+    async (request) => {
+      const user = request.params.user_id;
+      await app.consentWriter.flush();
+      const [records, violations] = await Promise.all([
+        app.store.consent.timeline(user),
+        app.store.consent.violationsOf(user),
+      ]);
+      return {
+        user_id: user,
+        timeline: records.map(({ occurred_ms: _ms, user_id: _u, ...r }) => r),
+        violations,
+      };
+    },
+  );
+
+  server.delete<{ Params: { user_id: string } }>(
+    '/v1/consent/:user_id',
+    { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
+    async (request) => {
+      const user = request.params.user_id;
+      await app.consentWriter.flush();
+      app.detectors.ledger.forget(user);
+      const hash = saltedHash(user);
+      const result = await app.store.consent.erase(user, hash);
+      return { user: hash, ...result };
+    },
+  );
+
+  server.get<{ Querystring: ReportQuery }>(
+    '/v1/reports/consent',
+    { schema: { querystring: REPORT_QUERY, response: errorResponses(400, 503) } },
+    async (request, reply) => {
+      const q = request.query;
+      const from = utc(q.from, 'from');
+      const to = utc(q.to, 'to');
+      if (from >= to) throw new HttpError(400, 'bad_request', 'from must be before to');
+      await app.consentWriter.flush();
+      const report = await buildConsentReport(
+        app.store.consent,
+        { from, to },
+        { evidenceLimit: q.evidence_limit },
+      );
+      if (q.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="consent-report-${from.slice(0, 10)}.csv"`)
+          .send(renderConsentCsv(report));
+      }
+      if (q.format === 'html') return reply.type('text/html; charset=utf-8').send(renderConsentHtml(report));
+      return report;
+    },
+  );
+}

@@ -1,0 +1,267 @@
+import type { ConsentCheck } from '../../detectors/consent/consent-detector.js';
+import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
+import type { SqlExecutor, SqlQueryable } from './sql.js';
+
+/** Rows per statement: the batch travels as one jsonb parameter. */
+const CHUNK = 5000;
+
+const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const RECORD_COLUMNS = `record_id, user_id, purpose, status, ${iso('occurred_at')} AS occurred_at,
+  consent_version, source, lawful_basis, region, gpc, consent_mode,
+  CASE WHEN expires_at IS NULL THEN NULL ELSE ${iso('expires_at')} END AS expires_at`;
+
+type RecordRow = Omit<ConsentRecord, 'occurred_ms'>;
+
+function toRecord(row: RecordRow): ConsentRecord {
+  return { ...row, occurred_ms: Date.parse(row.occurred_at) };
+}
+
+const INSERT_RECORDS = `
+INSERT INTO consent_records (record_id, user_id, purpose, status, occurred_at, consent_version, source,
+  lawful_basis, region, gpc, consent_mode, expires_at)
+SELECT r.record_id, r.user_id, r.purpose, r.status, r.occurred_at, r.consent_version, r.source,
+  r.lawful_basis, r.region, r.gpc, r.consent_mode, r.expires_at
+FROM jsonb_to_recordset($1::jsonb) AS r(record_id text, user_id text, purpose text, status text,
+  occurred_at timestamptz, consent_version text, source text, lawful_basis text, region text, gpc boolean,
+  consent_mode jsonb, expires_at timestamptz)
+ON CONFLICT (record_id) DO NOTHING
+RETURNING record_id`;
+
+const INSERT_CHECKS = `
+INSERT INTO consent_checks (event_id, occurred_at, contract, version, purpose, channel, user_id, outcome,
+  record_id, detected_at)
+SELECT r.event_id, r.occurred_at, r.contract, r.version, r.purpose, r.channel, r.user_id, r.outcome,
+  r.record_id, r.detected_at
+FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, occurred_at timestamptz, contract text, version text,
+  purpose text, channel text, user_id text, outcome text, record_id text, detected_at timestamptz)`;
+
+/** A consent check as stored, for a data subject's access request. */
+export interface StoredConsentCheck {
+  event_id: string | null;
+  occurred_at: string;
+  contract: string;
+  version: string;
+  purpose: string;
+  channel: string | null;
+  outcome: string;
+  record_id: string | null;
+}
+
+/** Counts of checks in a period by purpose, channel and outcome. */
+export interface CheckCount {
+  purpose: string;
+  channel: string | null;
+  outcome: string;
+  n: number;
+}
+
+export interface AffectedCount {
+  /** null in the row of the whole period. */
+  purpose: string | null;
+  channel: string | null;
+  users: number;
+}
+
+export interface EvidenceQueryRow {
+  event_id: string | null;
+  occurred_at: string;
+  contract: string;
+  version: string;
+  purpose: string;
+  channel: string | null;
+  outcome: string;
+  user_id: string;
+  user_erased: boolean;
+  record_id: string | null;
+  record_status: string | null;
+  record_occurred_at: string | null;
+  consent_version: string | null;
+  source: string | null;
+  lawful_basis: string | null;
+  region: string | null;
+}
+
+export interface WithdrawalQueryRow {
+  record_id: string;
+  user_id: string;
+  purpose: string;
+  withdrawn_at: string;
+  events_after: number;
+}
+
+/** Hook for each batch of records or violations written, inside its transaction (the audit log). */
+export type ConsentAppendHook = (
+  tx: SqlQueryable,
+  what: { records: readonly ConsentRecord[]; violations: readonly ConsentCheck[] },
+) => Promise<void>;
+
+/**
+ * The consent ledger, the per-event consent checks and erasures in
+ * PostgreSQL or PGlite. Writes are batched (one jsonb parameter per few
+ * thousand rows) and idempotent for records (record_id).
+ */
+export class ConsentStore {
+  private onAppend: ConsentAppendHook | null = null;
+
+  constructor(private readonly sql: SqlExecutor) {}
+
+  /** Called with what each write added, in the same transaction (the audit log chains it). */
+  setAppendHook(hook: ConsentAppendHook | null): void {
+    this.onAppend = hook;
+  }
+
+  /** Records the records the ledger lacks; returns how many were new. Duplicates (same record_id) are skipped. */
+  async insertRecords(records: readonly ConsentRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    return this.sql.transaction(async (tx) => {
+      let inserted = 0;
+      for (let i = 0; i < records.length; i += CHUNK) {
+        const chunk = records.slice(i, i + CHUNK);
+        const { rows } = await tx.query<{ record_id: string }>(INSERT_RECORDS, [
+          JSON.stringify(chunk.map(({ occurred_ms: _ms, ...r }) => r)),
+        ]);
+        inserted += rows.length;
+        if (this.onAppend && rows.length > 0) {
+          const fresh = new Set(rows.map((r) => r.record_id));
+          await this.onAppend(tx, { records: chunk.filter((r) => fresh.has(r.record_id)), violations: [] });
+        }
+      }
+      return inserted;
+    });
+  }
+
+  /** Every record of these users. */
+  async loadRecords(userIds: readonly string[]): Promise<ConsentRecord[]> {
+    if (userIds.length === 0) return [];
+    const { rows } = await this.sql.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = ANY($1::text[])`,
+      [userIds],
+    );
+    return rows.map(toRecord);
+  }
+
+  async insertChecks(checks: readonly ConsentCheck[]): Promise<void> {
+    if (checks.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      for (let i = 0; i < checks.length; i += CHUNK) {
+        const chunk = checks.slice(i, i + CHUNK);
+        await tx.query(INSERT_CHECKS, [JSON.stringify(chunk)]);
+        const violations = chunk.filter((c) => c.outcome !== 'valid');
+        if (this.onAppend && violations.length > 0) await this.onAppend(tx, { records: [], violations });
+      }
+    });
+  }
+
+  /** The user's consent records by event time: the timeline of an access request. */
+  async timeline(userId: string): Promise<ConsentRecord[]> {
+    const { rows } = await this.sql.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = $1 ORDER BY occurred_at, record_id`,
+      [userId],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** The user's consent checks that found a violation, newest first, at most `limit`. */
+  async violationsOf(userId: string, limit = 1000): Promise<StoredConsentCheck[]> {
+    const { rows } = await this.sql.query<StoredConsentCheck>(
+      `SELECT event_id, ${iso('occurred_at')} AS occurred_at, contract, version, purpose, channel, outcome, record_id
+       FROM consent_checks WHERE user_id = $1 AND outcome <> 'valid' AND NOT user_erased
+       ORDER BY occurred_at DESC, seq DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows;
+  }
+
+  /** Checks in [from, to) counted by purpose, channel and outcome. */
+  async countChecks(from: string, to: string): Promise<CheckCount[]> {
+    const { rows } = await this.sql.query<CheckCount & { n: string }>(
+      `SELECT purpose, channel, outcome, count(*)::text AS n FROM consent_checks
+       WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz
+       GROUP BY purpose, channel, outcome ORDER BY purpose, channel, outcome`,
+      [from, to],
+    );
+    return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  }
+
+  /** Distinct users with a violation in [from, to): per purpose and channel, and overall (purpose null). */
+  async countAffected(from: string, to: string): Promise<AffectedCount[]> {
+    const { rows } = await this.sql.query<{ purpose: string | null; channel: string | null; users: string }>(
+      `SELECT purpose, channel, count(DISTINCT user_id)::text AS users FROM consent_checks
+       WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz AND outcome <> 'valid'
+       GROUP BY GROUPING SETS ((purpose, channel), ())`,
+      [from, to],
+    );
+    return rows.map((r) => ({ purpose: r.purpose, channel: r.channel, users: Number(r.users) }));
+  }
+
+  /** Checks in [from, to) with the record that applied: violations first, newest first. */
+  async evidence(from: string, to: string, limit: number): Promise<EvidenceQueryRow[]> {
+    const { rows } = await this.sql.query<EvidenceQueryRow>(
+      `SELECT c.event_id, ${iso('c.occurred_at')} AS occurred_at, c.contract, c.version, c.purpose, c.channel,
+              c.outcome, c.user_id, c.user_erased, r.record_id, r.status AS record_status,
+              CASE WHEN r.occurred_at IS NULL THEN NULL ELSE ${iso('r.occurred_at')} END AS record_occurred_at,
+              r.consent_version, r.source, r.lawful_basis, r.region
+       FROM consent_checks c LEFT JOIN consent_records r ON r.record_id = c.record_id
+       WHERE c.occurred_at >= $1::timestamptz AND c.occurred_at < $2::timestamptz
+       ORDER BY (c.outcome = 'valid'), c.occurred_at DESC, c.seq DESC
+       LIMIT $3`,
+      [from, to, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * Proof of stopping: every withdrawal in [from, to), with the events
+   * checked for that user and purpose after it, before `to`, and before any
+   * new grant (processing after a new grant is lawful again).
+   */
+  async withdrawals(from: string, to: string): Promise<WithdrawalQueryRow[]> {
+    const { rows } = await this.sql.query<WithdrawalQueryRow & { events_after: string }>(
+      `SELECT w.record_id, w.user_id, w.purpose, ${iso('w.occurred_at')} AS withdrawn_at,
+         (SELECT count(*) FROM consent_checks c
+          WHERE c.user_id = w.user_id AND c.purpose = w.purpose AND NOT c.user_erased
+            AND c.occurred_at >= w.occurred_at AND c.occurred_at < $2::timestamptz
+            AND NOT EXISTS (
+              SELECT 1 FROM consent_records g
+              WHERE g.user_id = w.user_id AND g.purpose = w.purpose AND g.status = 'granted'
+                AND g.occurred_at > w.occurred_at AND g.occurred_at <= c.occurred_at))::text AS events_after
+       FROM consent_records w
+       WHERE w.status = 'withdrawn' AND w.occurred_at >= $1::timestamptz AND w.occurred_at < $2::timestamptz
+       ORDER BY w.occurred_at, w.record_id`,
+      [from, to],
+    );
+    return rows.map((r) => ({ ...r, events_after: Number(r.events_after) }));
+  }
+
+  /**
+   * An erasure request: the user's ledger records are deleted, and the user
+   * id in retained checks is replaced by its salted hash, so report counts
+   * stay right while nothing links them to the person.
+   */
+  async erase(
+    userId: string,
+    userHash: string,
+  ): Promise<{ records_removed: number; checks_pseudonymized: number }> {
+    return this.sql.transaction(async (tx) => {
+      const removed = await tx.query<{ n: string }>(
+        `WITH d AS (DELETE FROM consent_records WHERE user_id = $1 RETURNING 1) SELECT count(*)::text AS n FROM d`,
+        [userId],
+      );
+      const pseudo = await tx.query<{ n: string }>(
+        `WITH u AS (UPDATE consent_checks SET user_id = $2, user_erased = true WHERE user_id = $1 AND NOT user_erased RETURNING 1)
+         SELECT count(*)::text AS n FROM u`,
+        [userId, userHash],
+      );
+      const result = {
+        records_removed: Number(removed.rows[0]?.n ?? 0),
+        checks_pseudonymized: Number(pseudo.rows[0]?.n ?? 0),
+      };
+      await tx.query(
+        'INSERT INTO consent_erasures (user_hash, records_removed, checks_pseudonymized) VALUES ($1, $2, $3)',
+        [userHash, result.records_removed, result.checks_pseudonymized],
+      );
+      return result;
+    });
+  }
+}
