@@ -1,4 +1,5 @@
 import { type BuiltDetectors, buildDetectors } from '../detectors/build-detectors.js';
+import { CONSENT_VIOLATION_KINDS } from '../detectors/consent/consent-detector.js';
 import type { Config } from './config/config.js';
 import { PACKAGE_VERSION } from './config/package-version.js';
 import { setHashSalt } from './findings/safe-token.js';
@@ -102,6 +103,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     consentSinks: consentWriter,
   });
   consentWriter.attach(detectors.ledger);
+  metrics.probeConsent(() => detectors.ledger.stats());
+  if (config.detectors.consent.enabled) {
+    metrics.declareConsentPurposes(Object.keys(config.detectors.consent.purposes), CONSENT_VIOLATION_KINDS);
+  }
   const pipeline = new Pipeline({
     registry,
     detectors: detectors.all,

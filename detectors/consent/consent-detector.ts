@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SEVERITY,
   type Finding,
   type FindingKind,
   makeFinding,
@@ -37,30 +38,22 @@ export interface ConsentSinks {
   check?(check: ConsentCheck): void;
 }
 
-const KINDS: ReadonlyArray<{ kind: FindingKind; severity: Severity }> = (
-  [
-    'consent_missing',
-    'consent_denied',
-    'consent_withdrawn',
-    'consent_expired',
-    'gpc_opt_out',
-    'consent_basis_invalid',
-    'consent_version_stale',
-    'consent_gated_attribute',
-    'malformed',
-  ] as const
-).map((kind) => ({
-  kind,
-  severity:
-    kind === 'consent_version_stale'
-      ? 'warning'
-      : kind === 'consent_missing' ||
-          kind === 'consent_expired' ||
-          kind === 'consent_basis_invalid' ||
-          kind === 'malformed'
-        ? 'error'
-        : 'critical',
-}));
+/** The kinds that mean an event was processed without valid consent. */
+export const CONSENT_VIOLATION_KINDS: readonly FindingKind[] = [
+  'consent_missing',
+  'consent_denied',
+  'consent_withdrawn',
+  'consent_expired',
+  'gpc_opt_out',
+  'consent_basis_invalid',
+  'consent_version_stale',
+  'consent_gated_attribute',
+];
+
+const KINDS: ReadonlyArray<{ kind: FindingKind; severity: Severity }> = [
+  ...CONSENT_VIOLATION_KINDS,
+  'malformed' as const,
+].map((kind) => ({ kind, severity: DEFAULT_SEVERITY[kind] }));
 
 /** A region an event names for itself (`/region`), when it is a string. */
 function eventRegion(event: ConversationEvent): string | null {

@@ -17,6 +17,8 @@ interface UserConsent {
 }
 
 export interface LedgerStats {
+  /** Records added through record() (not those loaded from the backing). */
+  recorded: number;
   hits: number;
   misses: number;
   users: number;
@@ -57,6 +59,7 @@ export class ConsentLedger {
   private pending: ConsentRecord[] = [];
   private hits = 0;
   private misses = 0;
+  private recorded = 0;
 
   constructor(
     private readonly maxUsers: number,
@@ -92,6 +95,7 @@ export class ConsentLedger {
   /** Adds a record (from a consent event or an import); false when the ledger already holds its id. */
   record(r: ConsentRecord): boolean {
     if (!this.apply(r)) return false;
+    this.recorded++;
     if (this.backing !== null) this.pending.push(r);
     return true;
   }
@@ -157,7 +161,13 @@ export class ConsentLedger {
   }
 
   stats(): LedgerStats {
-    return { hits: this.hits, misses: this.misses, users: this.users.size, pending: this.pending.length };
+    return {
+      recorded: this.recorded,
+      hits: this.hits,
+      misses: this.misses,
+      users: this.users.size,
+      pending: this.pending.length,
+    };
   }
 
   private apply(r: ConsentRecord): boolean {

@@ -1,10 +1,13 @@
 import { PACKAGE_VERSION } from '../config/package-version.js';
+import { AUDIT_VERIFY_HELP, runAuditVerify } from './audit-verify-command.js';
 import { CHECK_HELP, runCheck } from './check-command.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './cli-io.js';
+import { CONSENT_ERASE_HELP, runConsentErase } from './consent-erase-command.js';
 import { CONTRACTS_CHECK_HELP, runContractsCheck } from './contracts-check-command.js';
 import { CONTRACTS_INFER_HELP, runContractsInfer } from './contracts-infer-command.js';
 import { DEMO_HELP, runDemo } from './demo-command.js';
 import { GENERATE_HELP, runGenerate } from './generate-command.js';
+import { REPORT_CONSENT_HELP, runReportConsent } from './report-consent-command.js';
 import { runServe, SERVE_HELP } from './serve-command.js';
 
 export const MAIN_HELP = `Usage: earshot <command> [options]
@@ -19,6 +22,9 @@ Commands:
   contracts check        lint contracts, compile them, check compatibility between versions
   contracts infer FILE   draft a contract from sample NDJSON traffic
   generate --count N     write synthetic NDJSON events (with faults) to stdout
+  report consent         the consent compliance report for a period (json, csv, html)
+  consent erase USER_ID  carry out an erasure request in the store
+  audit verify           check the consent audit log's hash chain
 
 Options:
   -h, --help             show help; earshot <command> --help for a command
@@ -55,27 +61,58 @@ const CONTRACTS_HELP = `Usage: earshot contracts <check|infer> [options]
 Run earshot contracts <subcommand> --help for details.
 `;
 
-const CONTRACTS_COMMANDS: Record<string, Command> = {
-  check: { help: CONTRACTS_CHECK_HELP, run: runContractsCheck },
-  infer: { help: CONTRACTS_INFER_HELP, run: runContractsInfer },
+const REPORT_HELP = `Usage: earshot report consent --from TIME --to TIME [--format json|csv|html]
+
+Run earshot report consent --help for details.
+`;
+
+const CONSENT_HELP = `Usage: earshot consent <erase> [options]
+
+  consent erase USER_ID
+
+Run earshot consent <subcommand> --help for details.
+`;
+
+const AUDIT_HELP = `Usage: earshot audit verify [--format text|json]
+
+Run earshot audit verify --help for details.
+`;
+
+/** Commands with subcommands: `earshot <group> <sub> ...`. */
+const GROUPS: Record<string, { help: string; commands: Record<string, Command> }> = {
+  contracts: {
+    help: CONTRACTS_HELP,
+    commands: {
+      check: { help: CONTRACTS_CHECK_HELP, run: runContractsCheck },
+      infer: { help: CONTRACTS_INFER_HELP, run: runContractsInfer },
+    },
+  },
+  report: { help: REPORT_HELP, commands: { consent: { help: REPORT_CONSENT_HELP, run: runReportConsent } } },
+  consent: { help: CONSENT_HELP, commands: { erase: { help: CONSENT_ERASE_HELP, run: runConsentErase } } },
+  audit: { help: AUDIT_HELP, commands: { verify: { help: AUDIT_VERIFY_HELP, run: runAuditVerify } } },
 };
 
 /** Finds the command an argv names: ["contracts", "check", ...] -> contracts check. */
 function resolve(argv: string[]): { name: string; command: Command; args: string[] } {
   const [first, ...rest] = argv;
-  if (first === 'contracts') {
+  const group = first === undefined ? undefined : GROUPS[first];
+  if (group) {
     const [sub, ...args] = rest;
     if (sub === undefined || sub === '--help' || sub === '-h') {
       const run = async (_args: string[], io: CliIo) => {
-        (sub === undefined ? io.stderr : io.stdout).write(CONTRACTS_HELP);
+        (sub === undefined ? io.stderr : io.stdout).write(group.help);
         return sub === undefined ? EXIT_USAGE : EXIT_OK;
       };
-      return { name: 'contracts', command: { help: CONTRACTS_HELP, run }, args: [] };
+      return { name: first!, command: { help: group.help, run }, args: [] };
     }
-    const command = CONTRACTS_COMMANDS[sub];
-    if (!command)
-      throw new UsageError(`unknown command "contracts ${sub}"; try contracts check or contracts infer`);
-    return { name: `contracts ${sub}`, command, args };
+    const command = group.commands[sub];
+    if (!command) {
+      const known = Object.keys(group.commands)
+        .map((c) => `${first} ${c}`)
+        .join(' or ');
+      throw new UsageError(`unknown command "${first} ${sub}"; try ${known}`);
+    }
+    return { name: `${first} ${sub}`, command, args };
   }
   const command = first === undefined ? undefined : COMMANDS[first];
   if (!command) throw new UsageError(`unknown command "${first}"`);

@@ -11,6 +11,15 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 export const SOURCES = ['http', 'file', 'demo', 'nats'] as const;
 export type Source = (typeof SOURCES)[number];
 
+/** The consent ledger's counters, read at scrape time. */
+export interface ConsentReading {
+  /** Records added to the ledger by this process (consent events and imports through it). */
+  recorded: number;
+  hits: number;
+  misses: number;
+  users: number;
+}
+
 export interface StoreReading {
   queueDepth: number;
   lagSeconds: number;
@@ -37,6 +46,12 @@ export class Metrics {
   readonly storeDropped: Counter;
   readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
   readonly contractsLoaded: Gauge;
+  readonly consentViolations: Counter<'purpose' | 'kind'>;
+  readonly consentRecords: Counter;
+  readonly consentCacheHitRatio: Gauge;
+  readonly consentCacheUsers: Gauge;
+  private readonly knownPurposes = new Set<string>();
+  private consentProbe: (() => ConsentReading) | null = null;
   private readonly knownContracts = new Map<string, Set<string>>();
   /** Read at scrape time, so queue gauges are current rather than as of the last evaluation. */
   private storeProbe: (() => StoreReading) | null = null;
@@ -112,6 +127,43 @@ export class Metrics {
         }
       },
     });
+    this.consentViolations = new Counter({
+      name: 'earshot_consent_violations_total',
+      help: 'Events processed without valid consent, by purpose and finding kind.',
+      labelNames: ['purpose', 'kind'],
+      registers,
+    });
+    let recordedSeen = 0;
+    this.consentRecords = new Counter({
+      name: 'earshot_consent_ledger_records_total',
+      help: 'Consent records added to the ledger (consent events; duplicates not counted).',
+      registers,
+      collect: () => {
+        const r = this.consentProbe?.();
+        if (r && r.recorded > recordedSeen) {
+          this.consentRecords.inc(r.recorded - recordedSeen);
+          recordedSeen = r.recorded;
+        }
+      },
+    });
+    this.consentCacheHitRatio = new Gauge({
+      name: 'earshot_consent_cache_hit_ratio',
+      help: 'Share of user lookups before a batch that the ledger cache answered without the store.',
+      registers,
+      collect: () => {
+        const r = this.consentProbe?.();
+        if (r) this.consentCacheHitRatio.set(r.hits + r.misses === 0 ? 1 : r.hits / (r.hits + r.misses));
+      },
+    });
+    this.consentCacheUsers = new Gauge({
+      name: 'earshot_consent_cache_users',
+      help: 'Users whose consent records the ledger cache holds.',
+      registers,
+      collect: () => {
+        const r = this.consentProbe?.();
+        if (r) this.consentCacheUsers.set(r.users);
+      },
+    });
     this.completeness = new Gauge({
       name: 'earshot_completeness_ratio',
       help: 'Non-null share of an attribute over the completeness window.',
@@ -143,6 +195,25 @@ export class Metrics {
   /** Where the store gauges read their values at scrape time. */
   probeStore(probe: () => StoreReading): void {
     this.storeProbe = probe;
+  }
+
+  probeConsent(probe: () => ConsentReading): void {
+    this.consentProbe = probe;
+  }
+
+  /** Declares the policy's purposes, each violation kind starting at 0 per purpose. */
+  declareConsentPurposes(purposes: readonly string[], kinds: readonly FindingKind[]): void {
+    for (const purpose of purposes) {
+      this.knownPurposes.add(purpose);
+      for (const kind of kinds) this.consentViolations.inc({ purpose, kind }, 0);
+    }
+  }
+
+  /** Counts a consent finding under its purpose, when the policy declared it. */
+  countConsentViolation(f: Finding): void {
+    const p = f.evidence.purpose;
+    const purpose = typeof p === 'string' && this.knownPurposes.has(p) ? p : UNKNOWN_LABEL;
+    this.consentViolations.inc({ purpose, kind: f.kind });
   }
 
   /** Declares the contracts and versions traffic may be counted under, each outcome starting at 0. */

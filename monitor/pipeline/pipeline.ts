@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { CONSENT_DETECTOR } from '../../detectors/consent/consent-detector.js';
 import type { Detector, InspectContext, Mode } from '../../detectors/detector.js';
 import type { PiiAnalyzer } from '../../detectors/pii/analyzer.js';
 import { createPiiAnalyzer } from '../../detectors/pii/default-recognizers.js';
@@ -198,6 +199,7 @@ export class Pipeline {
   private emit(f: Finding): void {
     this.metrics.findings.inc({ detector: f.detector, kind: f.kind, severity: f.severity }, f.count);
     if (f.kind === 'pii_leak') this.metrics.countPiiLeak(f);
+    else if (f.detector === CONSENT_DETECTOR && f.kind !== 'malformed') this.metrics.countConsentViolation(f);
     for (const s of this.sinks) s.push(f);
   }
 

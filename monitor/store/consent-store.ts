@@ -90,11 +90,15 @@ export interface WithdrawalQueryRow {
   events_after: number;
 }
 
+/** What one write added: ledger records, violations found, or an erasure carried out. */
+export interface ConsentAppended {
+  records: readonly ConsentRecord[];
+  violations: readonly ConsentCheck[];
+  erasure?: { user_hash: string; records_removed: number; checks_pseudonymized: number };
+}
+
 /** Hook for each batch of records or violations written, inside its transaction (the audit log). */
-export type ConsentAppendHook = (
-  tx: SqlQueryable,
-  what: { records: readonly ConsentRecord[]; violations: readonly ConsentCheck[] },
-) => Promise<void>;
+export type ConsentAppendHook = (tx: SqlQueryable, what: ConsentAppended) => Promise<void>;
 
 /**
  * The consent ledger, the per-event consent checks and erasures in
@@ -261,6 +265,7 @@ export class ConsentStore {
         'INSERT INTO consent_erasures (user_hash, records_removed, checks_pseudonymized) VALUES ($1, $2, $3)',
         [userHash, result.records_removed, result.checks_pseudonymized],
       );
+      await this.onAppend?.(tx, { records: [], violations: [], erasure: { user_hash: userHash, ...result } });
       return result;
     });
   }

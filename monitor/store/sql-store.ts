@@ -1,5 +1,7 @@
 import type { FindingKind } from '../findings/finding.js';
 import type { Contract } from '../registry/contract.js';
+import { AuditLog } from './audit-log.js';
+import { auditConsentWrites } from './consent-audit.js';
 import { ConsentStore } from './consent-store.js';
 import { contentHash } from './contract-hash.js';
 import { dedupKey, mergeAggregate } from './finding-aggregate.js';
@@ -178,10 +180,13 @@ function pageSize(limit: number | undefined): number {
 export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite';
   readonly consent: ConsentStore;
+  readonly audit: AuditLog;
 
   constructor(private readonly sql: SqlExecutor) {
     this.kind = sql.kind;
     this.consent = new ConsentStore(sql);
+    this.audit = new AuditLog(sql);
+    this.consent.setAppendHook(auditConsentWrites(this.audit));
   }
 
   async writeFindings(rows: FindingAggregate[]): Promise<void> {

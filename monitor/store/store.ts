@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/finding.js';
 import type { Contract } from '../registry/contract.js';
+import type { AuditLog } from './audit-log.js';
 import type { ConsentStore } from './consent-store.js';
 
 /**
@@ -65,6 +66,8 @@ export interface Store {
   readonly kind: 'postgres' | 'pglite';
   /** The consent ledger, consent checks and erasures. */
   readonly consent: ConsentStore;
+  /** The hash-chained audit log every consent write appends to. */
+  readonly audit: AuditLog;
   /** Upserts: count adds up, last_seen is the greatest, samples are appended up to 5. */
   writeFindings(rows: FindingAggregate[]): Promise<void>;
   /** Newest last_seen first, keyset paging with an opaque cursor. */

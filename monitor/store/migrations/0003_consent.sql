@@ -54,7 +54,7 @@ CREATE TABLE consent_erasures (
 -- Tamper evidence: every ledger record and consent violation, appended in
 -- order. content is the canonical JSON of the entry (user ids as salted
 -- hashes, so an erasure never edits it); content_hash its sha256;
--- row_hash = sha256(prev_hash || content_hash). `earshot audit verify`
+-- row_hash = sha256(prev_hash || content_hash || kind). `earshot audit verify`
 -- recomputes the chain and names the first row that does not fit.
 CREATE TABLE audit_log (
   seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
