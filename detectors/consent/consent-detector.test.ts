@@ -141,7 +141,7 @@ describe('consent detector', () => {
       });
       expect(inspect(e)).toEqual([]);
       expect(ledger.at(USER, 'analytics', T0)).toEqual({
-        record_id: `${e.event_id}:analytics`,
+        record_id: `${e.event_id}:analytics:granted`,
         user_id: USER,
         purpose: 'analytics',
         status: 'granted',
@@ -160,7 +160,7 @@ describe('consent detector', () => {
         },
         expires_at: iso(T0 + 100 * 24 * HOUR),
       });
-      expect(ledger.at(USER, 'model_training', T0)?.record_id).toBe(`${e.event_id}:model_training`);
+      expect(ledger.at(USER, 'model_training', T0)?.record_id).toBe(`${e.event_id}:model_training:granted`);
       expect(ledger.stats().pending).toBe(2);
       // Consent events are not themselves checked against consent.
       expect(checks).toEqual([]);
@@ -301,13 +301,9 @@ describe('consent detector', () => {
       expect(JSON.stringify(found)).not.toContain('jane');
     });
 
-    // Bug: the evidence's record_id goes through safeToken, which hashes
-    // anything with a leading digit or a run of five digits. Records of
-    // consent.updated events are named `<event uuid>:<purpose>`, and most
-    // UUIDs trip one rule or the other, so the evidence names the record by a
-    // salted hash nobody can look up in the ledger. A UUID is opaque by
-    // construction (isUuid), so `<uuid>:<purpose>` could be shown as is.
-    it.fails('names the record by its ledger id when it derives from a UUID event id', () => {
+    // Records of consent.updated events are named `<event uuid>:<purpose>:<status>`: opaque by
+    // construction, so the evidence shows them as they are and the record can be looked up.
+    it('names the record by its ledger id when it derives from a UUID event id', () => {
       grant(T0, ['analytics', 'recording']);
       const w = consentEvent(T0 + HOUR, {
         event_id: '12345678-0000-4000-8000-000000000001',
@@ -315,7 +311,7 @@ describe('consent detector', () => {
       });
       inspect(w);
       const [f] = inspect(messageEvent(T0 + 2 * HOUR));
-      expect(f!.evidence.record_id).toBe(`${w.event_id}:model_training`);
+      expect(f!.evidence.record_id).toBe(`${w.event_id}:model_training:denied`);
     });
 
     it('flags /text present without recording consent as consent_gated_attribute at /text', () => {
@@ -326,7 +322,7 @@ describe('consent detector', () => {
           kind: 'consent_gated_attribute',
           severity: 'critical',
           attribute: '/text',
-          message: 'recording: /text is present but needs recording consent: no consent record for recording',
+          message: '/text is present but needs recording consent (no consent record for recording)',
           evidence: { purpose: 'recording', user: saltedHash(USER), record_id: null, channel: 'chat' },
         }),
       ]);
@@ -353,7 +349,7 @@ describe('consent detector', () => {
           channel: 'chat',
           user_id: USER,
           outcome: 'valid',
-          record_id: `${g.event_id}:analytics`,
+          record_id: `${g.event_id}:analytics:granted`,
           detected_at: NOW.toISOString(),
         },
         {

@@ -55,6 +55,18 @@ const KINDS: ReadonlyArray<{ kind: FindingKind; severity: Severity }> = [
   'malformed' as const,
 ].map((kind) => ({ kind, severity: DEFAULT_SEVERITY[kind] }));
 
+/**
+ * A record id as evidence: the ids earshot makes (an event's UUID with the
+ * purpose and status, or a content hash) name no one and are kept so the
+ * record can be looked up; any other (an imported id) is hashed.
+ */
+const MADE_ID =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[a-z][a-z0-9_]{0,63}:(?:granted|denied|withdrawn)|h:[0-9a-f]{32})$/i;
+
+function safeRecordId(id: string): string {
+  return MADE_ID.test(id) ? id : saltedHash(id);
+}
+
 /** A region an event names for itself (`/region`), when it is a string. */
 function eventRegion(event: ConversationEvent): string | null {
   const r = event.region;
@@ -126,7 +138,7 @@ export function createConsentDetector(
               'consent_gated_attribute',
               purpose,
               pointer,
-              `${pointer} is present but needs ${purpose} consent: ${j.reason}`,
+              `${pointer} is present but needs ${purpose} consent (${j.reason})`,
               j.record?.record_id ?? null,
               env,
               ctx,
@@ -179,11 +191,11 @@ function finding(
       attribute,
       event_id: env.event_id,
       occurred_at: env.occurred_at,
-      message: `${purpose}: ${reason}`,
+      message: attribute === null ? `${purpose}: ${reason}` : reason,
       evidence: {
         purpose: safeToken(purpose),
         user: env.user_id === null ? null : saltedHash(env.user_id),
-        record_id: recordId === null ? null : safeToken(recordId),
+        record_id: recordId === null ? null : safeRecordId(recordId),
         channel: env.channel === null ? null : safeToken(env.channel),
       },
     },

@@ -57,7 +57,8 @@ export function readConsentEvent(
   const add = (purpose: string, granting: boolean, attribute: string) => {
     const before = ledger.at(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
     const status = granting ? 'granted' : before?.status === 'granted' ? 'withdrawn' : 'denied';
-    const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}`;
+    // The status is part of the id: an event granting and denying one purpose keeps both, and the denial wins.
+    const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}:${status}`;
     const read = readConsentRecord({ ...common, purpose, status, record_id: recordId }, policy);
     if (read.ok) records.push(read.record);
     else problems.push({ attribute, message: `${safeToken(purpose)}: ${read.error}` });

@@ -216,13 +216,9 @@ describe('ConsentLedger: the cache', () => {
     expect(l.at('u1', 'analytics', T0)).toEqual(r1);
   });
 
-  // Bug: record() for a user not in memory creates an entry holding only the
-  // new record, and prefetch() then counts the user as a hit and never loads
-  // the records the backing holds for them. When a caller skipped prepare()
-  // (which inspect must allow) or the user was evicted mid-batch, one consent
-  // change hides every stored record of the user's other purposes until the
-  // user is evicted again.
-  it.fails('still loads the stored records of a user a new record brought back into memory', async () => {
+  // A user brought into memory by a new record (a caller skipped prepare(), or the user was
+  // evicted mid-batch) is not yet loaded: prefetch still asks the backing for their records.
+  it('still loads the stored records of a user a new record brought back into memory', async () => {
     const backing = new MemoryBacking();
     const stored = rec('u1', 'analytics', 'granted', T0);
     backing.rows.set(stored.record_id, stored);

@@ -8,12 +8,17 @@ export interface LedgerBacking {
   save(records: readonly ConsentRecord[]): Promise<void>;
 }
 
-/** One user's records, per purpose ordered by event time, and the GPC signals they carried. */
+/**
+ * One user's records, all purposes in one list ordered by event time: users
+ * hold a handful, and one short list costs far less memory than an index
+ * per purpose (a million users stay in memory). `used` is the CLOCK bit of
+ * the eviction (see entry()).
+ */
 interface UserConsent {
-  byPurpose: Map<string, ConsentRecord[]>;
-  /** Records that carried a GPC signal, by event time. */
-  gpc: ConsentRecord[];
-  ids: Set<string>;
+  records: ConsentRecord[];
+  used: boolean;
+  /** The backing's records were loaded (or there is no backing): prefetch need not ask for this user. */
+  loaded: boolean;
 }
 
 export interface LedgerStats {
@@ -45,10 +50,12 @@ function insertByTime(list: ConsentRecord[], r: ConsentRecord): void {
 }
 
 /**
- * The consent ledger as the hot path reads it: per user and purpose the
- * records by event time, so the state at any event's time is one binary
- * search. Users stay in memory up to `maxUsers`, least recently used
- * evicted first; `prefetch` loads a batch's users from the backing before
+ * The consent ledger as the hot path reads it: per user the records by
+ * event time, so the state at any event's time is a binary search and a
+ * short walk back to the purpose's last record. Users stay in memory up to
+ * `maxUsers`, evicted by CLOCK (a user read since the last sweep gets a
+ * second chance), which costs a reader one flag instead of reordering a
+ * million-entry map; `prefetch` loads a batch's users from the backing before
  * the batch is checked, so checking never waits on the database. New records
  * apply at once and are written to the backing in batches (`flush`).
  *
@@ -74,7 +81,7 @@ export class ConsentLedger {
     for (const id of userIds) {
       if (seen.has(id)) continue;
       seen.add(id);
-      if (this.users.has(id)) this.hits++;
+      if (this.users.get(id)?.loaded) this.hits++;
       else {
         this.misses++;
         missing.push(id);
@@ -82,8 +89,8 @@ export class ConsentLedger {
     }
     if (missing.length === 0) return;
     const records = await this.backing.load(missing);
-    // Loaded users start empty, so a user with no record is not asked for again.
-    for (const id of missing) if (!this.users.has(id)) this.entry(id);
+    // Loaded users are marked so, and one with no record is not asked for again.
+    for (const id of missing) (this.users.get(id) ?? this.entry(id)).loaded = true;
     for (const r of records) this.apply(r);
     // Records not written yet belong to users that may have been evicted since.
     if (this.pending.length > 0) {
@@ -102,43 +109,42 @@ export class ConsentLedger {
 
   /** The record in force for the user and purpose at `ms`: the latest at or before it. */
   at(userId: string, purpose: string, ms: number): ConsentRecord | null {
-    const u = this.touch(userId);
-    const list = u?.byPurpose.get(purpose);
-    if (!list) return null;
-    const i = lastAtOrBefore(list, ms);
-    return i < 0 ? null : list[i]!;
+    const u = this.users.get(userId);
+    if (!u) return null;
+    u.used = true;
+    const list = u.records;
+    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) if (list[i]!.purpose === purpose) return list[i]!;
+    return null;
   }
 
   /** The user's Global Privacy Control signal at `ms`: the latest record that carried one. */
   gpcAt(userId: string, ms: number): boolean {
     const u = this.users.get(userId);
-    if (!u || u.gpc.length === 0) return false;
-    const i = lastAtOrBefore(u.gpc, ms);
-    return i >= 0 && u.gpc[i]!.gpc === true;
+    if (!u) return false;
+    const list = u.records;
+    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) {
+      const gpc = list[i]!.gpc;
+      if (gpc !== null) return gpc;
+    }
+    return false;
   }
 
   /** The region of the user's latest record that names one at or before `ms`. */
   regionAt(userId: string, ms: number): string | null {
     const u = this.users.get(userId);
     if (!u) return null;
-    let best: ConsentRecord | null = null;
-    for (const list of u.byPurpose.values()) {
-      const i = lastAtOrBefore(list, ms);
-      for (let k = i; k >= 0; k--) {
-        const r = list[k]!;
-        if (r.region === null) continue;
-        if (best === null || r.occurred_ms > best.occurred_ms) best = r;
-        break;
-      }
+    const list = u.records;
+    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) {
+      const region = list[i]!.region;
+      if (region !== null) return region;
     }
-    return best?.region ?? null;
+    return null;
   }
 
   /** Every record of the user in memory, by event time. */
   timeline(userId: string): ConsentRecord[] {
     const u = this.users.get(userId);
-    if (!u) return [];
-    return [...u.byPurpose.values()].flat().sort((a, b) => a.occurred_ms - b.occurred_ms);
+    return u ? [...u.records] : [];
   }
 
   /** Drops the user from memory (an erasure); pending writes of the user are dropped too. */
@@ -172,35 +178,29 @@ export class ConsentLedger {
 
   private apply(r: ConsentRecord): boolean {
     const u = this.users.get(r.user_id) ?? this.entry(r.user_id);
-    if (u.ids.has(r.record_id)) return false;
-    u.ids.add(r.record_id);
-    let list = u.byPurpose.get(r.purpose);
-    if (!list) {
-      list = [];
-      u.byPurpose.set(r.purpose, list);
-    }
-    insertByTime(list, r);
-    if (r.gpc !== null) insertByTime(u.gpc, r);
+    // Users hold a handful of records: a scan finds a duplicate id without a set per user.
+    for (const x of u.records) if (x.record_id === r.record_id) return false;
+    insertByTime(u.records, r);
     return true;
   }
 
+  /**
+   * A new user's entry. Past `maxUsers`, CLOCK eviction: the map's oldest
+   * entry goes unless it was read since it was last passed over, in which
+   * case it moves to the back with its bit cleared, and the next is tried.
+   */
   private entry(userId: string): UserConsent {
-    const u: UserConsent = { byPurpose: new Map(), gpc: [], ids: new Set() };
+    // Without a backing, memory is all there is: every user is loaded.
+    const u: UserConsent = { records: [], used: false, loaded: this.backing === null };
     this.users.set(userId, u);
-    if (this.users.size > this.maxUsers) {
-      // Map keeps insertion order and touch() re-inserts: the first key is the least recently used.
-      const oldest = this.users.keys().next().value as string;
-      if (oldest !== userId) this.users.delete(oldest);
-    }
-    return u;
-  }
-
-  /** The user's entry, marked most recently used (only when the cache is full enough to evict). */
-  private touch(userId: string): UserConsent | undefined {
-    const u = this.users.get(userId);
-    if (u && this.users.size > this.maxUsers * 0.9) {
-      this.users.delete(userId);
-      this.users.set(userId, u);
+    while (this.users.size > this.maxUsers) {
+      const [oldest, entry] = this.users.entries().next().value as [string, UserConsent];
+      this.users.delete(oldest);
+      if (oldest === userId) continue;
+      if (entry.used) {
+        entry.used = false;
+        this.users.set(oldest, entry);
+      }
     }
     return u;
   }

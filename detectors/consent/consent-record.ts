@@ -43,12 +43,34 @@ export interface ConsentRecord {
 
 export type ReadResult = { ok: true; record: ConsentRecord } | { ok: false; error: string };
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const MAX_TEXT = 256;
 
 /** An RFC 3339 timestamp as UTC ISO text and ms, or null when it is not one. */
 export function parseTimestamp(value: unknown): { iso: string; ms: number } | null {
-  if (typeof value !== 'string' || !RFC3339.test(value)) return null;
+  if (typeof value !== 'string') return null;
+  const m = RFC3339.exec(value);
+  if (m === null) return null;
+  // Date.parse rolls 2024-02-30 over to March 1 and 24:00 to the next day: the fields must be a real date and time.
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  if (
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() !== mo - 1 ||
+    check.getUTCDate() !== d ||
+    check.getUTCHours() !== h ||
+    check.getUTCMinutes() !== mi ||
+    check.getUTCSeconds() !== sec
+  ) {
+    return null;
+  }
   const ms = Date.parse(value.replace(' ', 'T'));
   if (Number.isNaN(ms)) return null;
   return { iso: new Date(ms).toISOString(), ms };

@@ -43,6 +43,9 @@ export function judgeConsent(
   if (!rule) return { outcome: 'valid', record: null, reason: 'purpose outside the catalogue' };
   if (userId === null) {
     if (rule.lawful_basis !== 'consent') return { outcome: 'valid', record: null, reason: rule.lawful_basis };
+    if (defaultAllows(policy, region)) {
+      return { outcome: 'valid', record: null, reason: 'opt-out region, no user to have objected' };
+    }
     return {
       outcome: 'consent_missing',
       record: null,
