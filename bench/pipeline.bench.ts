@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { buildDetectors } from '../detectors/build-detectors.js';
+import type { ConsentLedger } from '../detectors/consent/consent-ledger.js';
 import { createApp } from '../monitor/app.js';
 import { buildConfig } from '../monitor/config/config.js';
 import { TrafficGenerator } from '../monitor/generator/generator.js';
@@ -25,6 +26,49 @@ const HTTP_CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 8);
 const BATCH = 100;
 // A realistic share of bad traffic: 1% each of a few fault kinds.
 const FAULTS = { missing_required: 0.01, type_mismatch: 0.01, enum_violation: 0.01, unknown_attribute: 0.01 };
+
+const CONSENT_USERS = Number(process.env.BENCH_CONSENT_USERS ?? 1_000_000);
+const CONSENT_PURPOSES = ['analytics', 'model_training', 'recording'];
+
+/** A ledger holding `users` users, each granted the purposes the shipped contracts check a month before the traffic. */
+function warmLedger(ledger: ConsentLedger, users: number): void {
+  // The generator dates its traffic from now.
+  const ms = Date.now() - 30 * 86_400_000;
+  const at = new Date(ms).toISOString();
+  for (let u = 0; u < users; u++) {
+    for (const purpose of CONSENT_PURPOSES) {
+      ledger.record({
+        record_id: `bench-${u}:${purpose}`,
+        user_id: `user-${u}`,
+        purpose,
+        status: 'granted',
+        occurred_at: at,
+        occurred_ms: ms,
+        consent_version: 'v3',
+        source: 'banner',
+        lawful_basis: null,
+        region: 'DE',
+        gpc: false,
+        consent_mode: null,
+        expires_at: null,
+      });
+    }
+  }
+}
+
+/** The lines with user ids spread over `users` users (a fixed stride), so lookups hit the whole ledger. */
+function spreadUsers(lines: readonly string[], users: number): string[] {
+  return lines.map((line, i) => {
+    try {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      if (typeof e.user_id !== 'string') return line;
+      e.user_id = `user-${(i * 7919) % users}`;
+      return JSON.stringify(e);
+    } catch {
+      return line;
+    }
+  });
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -60,7 +104,12 @@ function measureInTurns(entries: ReadonlyArray<readonly [label: string, fn: () =
 }
 
 async function main(): Promise<void> {
-  const config = buildConfig({ log: { level: 'silent' }, store: { dataDir: 'memory://' } });
+  // The consent detector is measured apart (its own line), against a warm ledger; the other pipelines run without it.
+  const config = buildConfig({
+    log: { level: 'silent' },
+    store: { dataDir: 'memory://' },
+    detectors: { consent: { enabled: false } },
+  });
   const generator = new TrafficGenerator({ seed: 42, faults: FAULTS });
   const lines = generator.batch(EVENTS).map((g) => g.raw);
   console.log(
@@ -93,10 +142,15 @@ async function main(): Promise<void> {
   // once with PII scanning of every string (message text included) and once without.
   const store = await openStore({ dataDir: 'memory://' });
   const writer = new FindingWriter(store, { flushIntervalMs: 1000 });
-  const pipelineRun = (piiEnabled: boolean): (() => void) => {
+  const pipelineRun = (piiEnabled: boolean, consentUsers = 0): (() => void) => {
     const detectors = buildDetectors({
-      detectors: { ...config.detectors, pii: { ...config.detectors.pii, enabled: piiEnabled } },
+      detectors: {
+        ...config.detectors,
+        pii: { ...config.detectors.pii, enabled: piiEnabled },
+        consent: { ...config.detectors.consent, enabled: consentUsers > 0, cache_users: consentUsers * 2 },
+      },
     });
+    if (consentUsers > 0) warmLedger(detectors.ledger, consentUsers);
     const pipeline = new Pipeline({
       registry,
       detectors: detectors.all,
@@ -104,21 +158,28 @@ async function main(): Promise<void> {
       metrics: new Metrics({ version: 'bench', collectProcess: false }),
       sinks: [writer],
     });
+    const input = consentUsers > 0 ? consentLines : lines;
     return () => {
-      for (let i = 0; i < lines.length; i += BATCH) {
+      for (let i = 0; i < input.length; i += BATCH) {
         pipeline.processBatch(
-          lines.slice(i, i + BATCH).map((l) => parseLine(l)),
+          input.slice(i, i + BATCH).map((l) => parseLine(l)),
           { source: 'file' },
         );
       }
       pipeline.evaluate();
     };
   };
-  const [baseline, withoutPii, pipelineRate] = measureInTurns([
+  // The consent check against a warm ledger of CONSENT_USERS users, events spread over all of them.
+  const consentLines = spreadUsers(lines, CONSENT_USERS);
+  const [baseline, withoutPii, pipelineRate, withConsent] = measureInTurns([
     ['baseline: JSON.parse + ajv validate', baselineRun],
     ['pipeline: all detectors but PII + metrics', pipelineRun(false)],
     ['pipeline: all detectors incl. PII + metrics', pipelineRun(true)],
-  ]) as [number, number, number];
+    [
+      `pipeline: incl. PII + consent (${(CONSENT_USERS / 1e6).toFixed(1)}M users)`,
+      pipelineRun(true, CONSENT_USERS),
+    ],
+  ]) as [number, number, number, number];
   await writer.stop();
   await store.close();
   const ratio = (label: string, rate: number, target: number) =>
@@ -127,6 +188,11 @@ async function main(): Promise<void> {
     );
   ratio('ratio pipeline without PII / baseline', withoutPii, 0.5);
   ratio('ratio pipeline with PII / baseline', pipelineRate, 0.35);
+  // Cost per event is 1/rate: what the consent check adds to it.
+  const added = pipelineRate / withConsent - 1;
+  console.log(
+    `${'consent check: added cost per event'.padEnd(44)} ${`${(added * 100).toFixed(1)}%`.padStart(12)}   (target <= 10%: ${added <= 0.1 ? 'met' : 'NOT met'})`,
+  );
 
   // Over HTTP on loopback: 100-event NDJSON batches, a fixed number of concurrent clients, bounded in time.
   const app = await createApp(config, { processMetrics: false });

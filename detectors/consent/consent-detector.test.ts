@@ -159,6 +159,7 @@ describe('consent detector', () => {
           ad_personalization: 'denied',
         },
         expires_at: iso(T0 + 100 * 24 * HOUR),
+        expires_ms: T0 + 100 * 24 * HOUR,
       });
       expect(ledger.at(USER, 'model_training', T0)?.record_id).toBe(`${e.event_id}:model_training:granted`);
       expect(ledger.stats().pending).toBe(2);

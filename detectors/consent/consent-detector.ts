@@ -5,14 +5,21 @@ import {
   makeFinding,
   type Severity,
 } from '../../monitor/findings/finding.js';
-import { valueAtPointer } from '../../monitor/findings/json-pointer.js';
+import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
 import { safeToken, saltedHash } from '../../monitor/findings/safe-token.js';
 import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelope.js';
+import type { Contract } from '../../monitor/registry/contract.js';
 import type { Detector, InspectContext } from '../detector.js';
 import { readConsentEvent } from './consent-event.js';
 import type { ConsentLedger } from './consent-ledger.js';
-import { CONSENT_POLICY_SCHEMA, type ConsentConfig } from './consent-policy.js';
-import { judgeConsent } from './judge-consent.js';
+import {
+  CONSENT_POLICY_SCHEMA,
+  type CompiledPolicy,
+  type ConsentConfig,
+  compilePolicy,
+  type PurposeRule,
+} from './consent-policy.js';
+import { type Judgement, judgeRule, recordsAt } from './judge-consent.js';
 
 export const CONSENT_DETECTOR = 'consent';
 /** The contract whose events feed the ledger instead of being checked against it. */
@@ -67,6 +74,51 @@ function safeRecordId(id: string): string {
   return MADE_ID.test(id) ? id : saltedHash(id);
 }
 
+const NONE: Finding[] = [];
+
+/**
+ * What a contract asks of consent, worked out once per contract version:
+ * its purposes first (`declared` of them), then those only gated
+ * attributes need, and each gated attribute's pointer keys and purposes
+ * (as indexes into `purposes`).
+ */
+interface ConsentPlan {
+  purposes: string[];
+  /** Each purpose's rule, undefined for one outside the catalogue (judged valid, as configuration's business). */
+  rules: Array<PurposeRule | undefined>;
+  declared: number;
+  gated: Array<{ pointer: string; keys: string[]; purposes: number[] }>;
+}
+
+const plans = new WeakMap<Contract, ConsentPlan>();
+
+const OUTSIDE_CATALOGUE: Judgement = {
+  outcome: 'valid',
+  record: null,
+  reason: 'purpose outside the catalogue',
+};
+
+function planOf(contract: Contract, compiled: CompiledPolicy): ConsentPlan {
+  let plan = plans.get(contract);
+  if (plan) return plan;
+  const purposes = [...contract.purposes];
+  const declared = purposes.length;
+  const gated: ConsentPlan['gated'] = [];
+  for (const [pointer, rule] of Object.entries(contract.attributes)) {
+    if (!rule.requires_consent || rule.requires_consent.length === 0) continue;
+    const indexes = rule.requires_consent.map((p) => {
+      const k = purposes.indexOf(p);
+      if (k !== -1) return k;
+      purposes.push(p);
+      return purposes.length - 1;
+    });
+    gated.push({ pointer, keys: pointerKeys(pointer), purposes: indexes });
+  }
+  plan = { purposes, rules: purposes.map((p) => compiled.rules.get(p)), declared, gated };
+  plans.set(contract, plan);
+  return plan;
+}
+
 /** A region an event names for itself (`/region`), when it is a string. */
 function eventRegion(event: ConversationEvent): string | null {
   const r = event.region;
@@ -84,6 +136,7 @@ export function createConsentDetector(
   sinks: ConsentSinks = {},
 ): Detector {
   const policy = config;
+  const compiled = compilePolicy(policy);
   return {
     name: CONSENT_DETECTOR,
     kinds: KINDS,
@@ -95,50 +148,62 @@ export function createConsentDetector(
     inspect(event: ConversationEvent, ctx: InspectContext): Finding[] {
       const contract = ctx.contract.contract;
       if (contract.contract === CONSENT_EVENT_TYPE) return ingest(event, ctx);
+      const plan = planOf(contract, compiled);
+      if (plan.purposes.length === 0) return NONE;
       const env = ctx.envelope;
       const ms = env.occurred_ms ?? ctx.now.getTime();
-      const occurredAt = env.occurred_at ?? ctx.now.toISOString();
-      const region = eventRegion(event);
-      const findings: Finding[] = [];
-      const judged = new Map<string, ReturnType<typeof judgeConsent>>();
-      const judge = (purpose: string) => {
-        let j = judged.get(purpose);
-        if (!j) {
-          j = judgeConsent(ledger, policy, env.user_id, purpose, ms, region);
-          judged.set(purpose, j);
+      // The event's own region matters only where no record decides: read lazily, since most events have one.
+      const region = event.region === undefined ? null : eventRegion(event);
+      // One read of the ledger per event: every purpose is judged from the same records.
+      const user = env.user_id;
+      const at = user === null ? null : recordsAt(ledger.recordsOf(user), ms);
+      const judged: Judgement[] = new Array(plan.purposes.length);
+      for (let k = 0; k < plan.rules.length; k++) {
+        const rule = plan.rules[k];
+        judged[k] =
+          rule === undefined ? OUTSIDE_CATALOGUE : judgeRule(compiled, rule, at, user !== null, ms, region);
+      }
+      let findings: Finding[] = NONE;
+      for (let k = 0; k < plan.declared; k++) {
+        const purpose = plan.purposes[k]!;
+        const j = judged[k]!;
+        if (sinks.check) {
+          sinks.check({
+            event_id: env.event_id,
+            occurred_at: env.occurred_at ?? ctx.now.toISOString(),
+            contract: contract.contract,
+            version: contract.version,
+            purpose,
+            channel: env.channel,
+            user_id: user ?? '',
+            outcome: j.outcome,
+            record_id: j.record?.record_id ?? null,
+            detected_at: ctx.now.toISOString(),
+          });
         }
-        return j;
-      };
-      for (const purpose of contract.purposes) {
-        const j = judge(purpose);
-        sinks.check?.({
-          event_id: env.event_id,
-          occurred_at: occurredAt,
-          contract: contract.contract,
-          version: contract.version,
-          purpose,
-          channel: env.channel,
-          user_id: env.user_id ?? '',
-          outcome: j.outcome,
-          record_id: j.record?.record_id ?? null,
-          detected_at: ctx.now.toISOString(),
-        });
         if (j.outcome === 'valid') continue;
+        if (findings === NONE) findings = [];
         findings.push(finding(j.outcome, purpose, null, j.reason, j.record?.record_id ?? null, env, ctx));
       }
-      for (const [pointer, rule] of Object.entries(contract.attributes)) {
-        if (!rule.requires_consent || rule.requires_consent.length === 0) continue;
-        const value = valueAtPointer(event, pointer);
-        if (value === undefined || value === null) continue;
-        for (const purpose of rule.requires_consent) {
-          const j = judge(purpose);
+      for (const gate of plan.gated) {
+        // The attribute is looked up only when one of its purposes is not valid: most events have consent.
+        let present: boolean | undefined;
+        for (const k of gate.purposes) {
+          const j = judged[k]!;
           if (j.outcome === 'valid' || j.outcome === 'consent_version_stale') continue;
+          if (present === undefined) {
+            const value = valueAtKeys(event, gate.keys);
+            present = value !== undefined && value !== null;
+          }
+          if (!present) break;
+          const purpose = plan.purposes[k]!;
+          if (findings === NONE) findings = [];
           findings.push(
             finding(
               'consent_gated_attribute',
               purpose,
-              pointer,
-              `${pointer} is present but needs ${purpose} consent (${j.reason})`,
+              gate.pointer,
+              `${gate.pointer} is present but needs ${purpose} consent (${j.reason})`,
               j.record?.record_id ?? null,
               env,
               ctx,

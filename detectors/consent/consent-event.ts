@@ -2,7 +2,7 @@ import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelope.js';
 import type { ConsentLedger } from './consent-ledger.js';
 import type { ConsentPolicy } from './consent-policy.js';
-import { type ConsentRecord, readConsentRecord } from './consent-record.js';
+import { type ConsentRecord, contentId, readConsentRecord } from './consent-record.js';
 
 export interface ConsentEventRead {
   records: ConsentRecord[];
@@ -54,14 +54,24 @@ export function readConsentEvent(
     consent_mode: event.consent_mode,
     expires_at: event.expires_at,
   };
+  // The fields every record of the event shares are read and checked once, with the first purpose.
+  let template: ConsentRecord | null = null;
   const add = (purpose: string, granting: boolean, attribute: string) => {
     const before = ledger.at(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
     const status = granting ? 'granted' : before?.status === 'granted' ? 'withdrawn' : 'denied';
     // The status is part of the id: an event granting and denying one purpose keeps both, and the denial wins.
     const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}:${status}`;
+    if (template !== null && Object.hasOwn(policy.purposes, purpose)) {
+      const record: ConsentRecord = { ...template, purpose, status };
+      record.record_id = recordId ?? contentId(record);
+      records.push(record);
+      return;
+    }
     const read = readConsentRecord({ ...common, purpose, status, record_id: recordId }, policy);
-    if (read.ok) records.push(read.record);
-    else problems.push({ attribute, message: `${safeToken(purpose)}: ${read.error}` });
+    if (read.ok) {
+      records.push(read.record);
+      template = read.record;
+    } else problems.push({ attribute, message: `${safeToken(purpose)}: ${read.error}` });
   };
   for (const p of granted) add(p, true, '/purposes_granted');
   for (const p of denied) add(p, false, '/purposes_denied');

@@ -31,7 +31,7 @@ export interface LedgerStats {
 }
 
 /** The index of the last record at or before `ms` in a list ordered by occurred_ms, or -1. */
-function lastAtOrBefore(list: readonly ConsentRecord[], ms: number): number {
+export function lastAtOrBefore(list: readonly ConsentRecord[], ms: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -105,6 +105,18 @@ export class ConsentLedger {
     this.recorded++;
     if (this.backing !== null) this.pending.push(r);
     return true;
+  }
+
+  /**
+   * The user's records by event time (marked used), or null when the ledger
+   * holds none: the hot path reads the list once per event and judges every
+   * purpose from it.
+   */
+  recordsOf(userId: string): readonly ConsentRecord[] | null {
+    const u = this.users.get(userId);
+    if (!u) return null;
+    u.used = true;
+    return u.records;
   }
 
   /** The record in force for the user and purpose at `ms`: the latest at or before it. */

@@ -130,3 +130,68 @@ export function defaultAllows(policy: ConsentPolicy, region: string | null): boo
 export function knownRegion(policy: ConsentPolicy, region: string): boolean {
   return policy.opt_in_regions.includes(region) || policy.opt_out_regions.includes(region);
 }
+
+/**
+ * One purpose's rule in the shape the hot path reads: fixed fields on a
+ * class (config objects are dictionaries, and each property read on one
+ * costs a hash lookup), expiry in ms.
+ */
+export class PurposeRule {
+  readonly needsConsent: boolean;
+  readonly expiryMs: number;
+
+  constructor(
+    readonly purpose: string,
+    readonly basis: LawfulBasis,
+    expiryDays: number | null,
+    readonly gpcOptOut: boolean,
+    readonly currentVersion: string | null,
+    readonly consentMode: ConsentModeSignal | null,
+  ) {
+    this.needsConsent = basis === 'consent';
+    this.expiryMs = expiryDays === null ? Number.POSITIVE_INFINITY : expiryDays * 86_400_000;
+  }
+}
+
+/** The policy compiled once: rules by purpose and region sets. */
+export class CompiledPolicy {
+  readonly rules = new Map<string, PurposeRule>();
+  private readonly optOut: ReadonlySet<string>;
+  private readonly defaultRegion: string | null;
+
+  constructor(readonly policy: ConsentPolicy) {
+    for (const [name, p] of Object.entries(policy.purposes)) {
+      this.rules.set(
+        name,
+        new PurposeRule(
+          name,
+          p.lawful_basis,
+          p.expiry_days,
+          p.gpc_opt_out,
+          p.current_version,
+          p.consent_mode,
+        ),
+      );
+    }
+    this.optOut = new Set(policy.opt_out_regions);
+    this.defaultRegion = policy.default_region;
+  }
+
+  /** defaultAllows, from sets. */
+  allowsWithoutRecord(region: string | null): boolean {
+    const r = region ?? this.defaultRegion;
+    return r !== null && this.optOut.has(r);
+  }
+}
+
+const compiled = new WeakMap<ConsentPolicy, CompiledPolicy>();
+
+/** The compiled form of a policy, made once per policy object. */
+export function compilePolicy(policy: ConsentPolicy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (!c) {
+    c = new CompiledPolicy(policy);
+    compiled.set(policy, c);
+  }
+  return c;
+}

@@ -78,6 +78,7 @@ describe('readConsentRecord', () => {
       gpc: true,
       consent_mode: { analytics_storage: 'granted', ad_storage: 'denied' },
       expires_at: '2027-03-31T23:00:00.000Z',
+      expires_ms: Date.parse('2027-03-31T23:00:00.000Z'),
     });
   });
 

@@ -39,6 +39,8 @@ export interface ConsentRecord {
   consent_mode: Partial<Record<ConsentModeSignal, ConsentModeValue>> | null;
   /** When the grant lapses, when the platform says so; otherwise the purpose's expiry applies. */
   expires_at: string | null;
+  /** expires_at in ms, when read (the hot path compares numbers, not dates). */
+  expires_ms?: number;
 }
 
 export type ReadResult = { ok: true; record: ConsentRecord } | { ok: false; error: string };
@@ -46,31 +48,22 @@ export type ReadResult = { ok: true; record: ConsentRecord } | { ok: false; erro
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const MAX_TEXT = 256;
 
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /** An RFC 3339 timestamp as UTC ISO text and ms, or null when it is not one. */
 export function parseTimestamp(value: unknown): { iso: string; ms: number } | null {
   if (typeof value !== 'string') return null;
   const m = RFC3339.exec(value);
   if (m === null) return null;
   // Date.parse rolls 2024-02-30 over to March 1 and 24:00 to the next day: the fields must be a real date and time.
-  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
-  if (
-    check.getUTCFullYear() !== y ||
-    check.getUTCMonth() !== mo - 1 ||
-    check.getUTCDate() !== d ||
-    check.getUTCHours() !== h ||
-    check.getUTCMinutes() !== mi ||
-    check.getUTCSeconds() !== sec
-  ) {
-    return null;
-  }
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return null;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return null;
   const ms = Date.parse(value.replace(' ', 'T'));
   if (Number.isNaN(ms)) return null;
   return { iso: new Date(ms).toISOString(), ms };
@@ -129,11 +122,10 @@ export function readConsentRecord(input: Record<string, unknown>, policy: Consen
   if (region !== null && !knownRegion(policy, region)) {
     return { ok: false, error: 'region is outside the catalogue (opt_in_regions, opt_out_regions)' };
   }
-  let expires: string | null = null;
+  let expires: { iso: string; ms: number } | null = null;
   if (fields.expires_at !== null) {
-    const e = parseTimestamp(fields.expires_at);
-    if (e === null) return { ok: false, error: 'expires_at is not an RFC 3339 timestamp' };
-    expires = e.iso;
+    expires = parseTimestamp(fields.expires_at);
+    if (expires === null) return { ok: false, error: 'expires_at is not an RFC 3339 timestamp' };
   }
   const gpc = bool(input.gpc);
   if (gpc === undefined) return { ok: false, error: 'gpc must be true or false' };
@@ -152,7 +144,8 @@ export function readConsentRecord(input: Record<string, unknown>, policy: Consen
     region,
     gpc,
     consent_mode: mode,
-    expires_at: expires,
+    expires_at: expires?.iso ?? null,
+    expires_ms: expires?.ms,
   };
   record.record_id = fields.record_id ?? contentId(record);
   return { ok: true, record };

@@ -1,9 +1,12 @@
 import type { FindingKind } from '../../monitor/findings/finding.js';
-import type { ConsentLedger } from './consent-ledger.js';
-import { type ConsentPolicy, defaultAllows } from './consent-policy.js';
+import { type ConsentLedger, lastAtOrBefore } from './consent-ledger.js';
+import {
+  type CompiledPolicy,
+  type ConsentPolicy,
+  compilePolicy,
+  type PurposeRule,
+} from './consent-policy.js';
 import type { ConsentRecord } from './consent-record.js';
-
-const DAY_MS = 86_400_000;
 
 /** Consent kinds this module decides; the detector adds consent_gated_attribute. */
 export type ConsentViolation = Extract<
@@ -27,23 +30,83 @@ export interface Judgement {
 }
 
 /**
- * Whether processing `purpose` for `userId` at event time `ms` was lawful,
- * from the record in force then: processing before a withdrawal stays
- * lawful, after it is not. `region` is the event's region, if it names one.
+ * One user's records as of one event: where the records in force end, found
+ * once, so each purpose the event is processed for costs a short walk back.
  */
-export function judgeConsent(
-  ledger: ConsentLedger,
+export interface RecordsAt {
+  records: readonly ConsentRecord[];
+  /** Index of the last record at or before the event, or -1. */
+  last: number;
+}
+
+export function recordsAt(records: readonly ConsentRecord[] | null, ms: number): RecordsAt | null {
+  return records === null ? null : { records, last: lastAtOrBefore(records, ms) };
+}
+
+function recordFor(at: RecordsAt | null, purpose: string): ConsentRecord | null {
+  if (at === null) return null;
+  for (let i = at.last; i >= 0; i--) if (at.records[i]!.purpose === purpose) return at.records[i]!;
+  return null;
+}
+
+function gpcOf(at: RecordsAt | null): boolean {
+  if (at === null) return false;
+  for (let i = at.last; i >= 0; i--) {
+    const gpc = at.records[i]!.gpc;
+    if (gpc !== null) return gpc;
+  }
+  return false;
+}
+
+function regionOf(at: RecordsAt | null): string | null {
+  if (at === null) return null;
+  for (let i = at.last; i >= 0; i--) {
+    const region = at.records[i]!.region;
+    if (region !== null) return region;
+  }
+  return null;
+}
+
+/** When a granted record lapses (ms): its own expiry, else the purpose's, else never. */
+function expiryOf(record: ConsentRecord, rule: PurposeRule): number {
+  if (record.expires_at !== null) return record.expires_ms ?? Date.parse(record.expires_at);
+  return record.occurred_ms + rule.expiryMs;
+}
+
+const OUTSIDE: Judgement = { outcome: 'valid', record: null, reason: 'purpose outside the catalogue' };
+
+/**
+ * Whether processing `purpose` at event time `ms` was lawful, from the
+ * user's records as of the event (`at`; null when the ledger holds none):
+ * processing before a withdrawal stays lawful, after it is not. `hasUser`
+ * is false for an event naming no user; `region` is the event's region.
+ */
+export function judgeAt(
   policy: ConsentPolicy,
-  userId: string | null,
   purpose: string,
+  at: RecordsAt | null,
+  hasUser: boolean,
   ms: number,
   region: string | null,
 ): Judgement {
-  const rule = policy.purposes[purpose];
-  if (!rule) return { outcome: 'valid', record: null, reason: 'purpose outside the catalogue' };
-  if (userId === null) {
-    if (rule.lawful_basis !== 'consent') return { outcome: 'valid', record: null, reason: rule.lawful_basis };
-    if (defaultAllows(policy, region)) {
+  const compiled = compilePolicy(policy);
+  const rule = compiled.rules.get(purpose);
+  return rule === undefined ? OUTSIDE : judgeRule(compiled, rule, at, hasUser, ms, region);
+}
+
+/** judgeAt with the purpose's rule already looked up: the detector's hot path. */
+export function judgeRule(
+  policy: CompiledPolicy,
+  rule: PurposeRule,
+  at: RecordsAt | null,
+  hasUser: boolean,
+  ms: number,
+  region: string | null,
+): Judgement {
+  const purpose = rule.purpose;
+  if (!hasUser) {
+    if (!rule.needsConsent) return { outcome: 'valid', record: null, reason: rule.basis };
+    if (policy.allowsWithoutRecord(region)) {
       return { outcome: 'valid', record: null, reason: 'opt-out region, no user to have objected' };
     }
     return {
@@ -52,23 +115,23 @@ export function judgeConsent(
       reason: 'the event names no user to check consent for',
     };
   }
-  if (rule.gpc_opt_out && ledger.gpcAt(userId, ms)) {
+  if (rule.gpcOptOut && gpcOf(at)) {
     return {
       outcome: 'gpc_opt_out',
       record: null,
       reason: `a Global Privacy Control signal opts the user out of ${purpose}`,
     };
   }
-  const record = ledger.at(userId, purpose, ms);
-  if (rule.lawful_basis !== 'consent') {
+  const record = recordFor(at, purpose);
+  if (!rule.needsConsent) {
     // A basis that needs no consent still yields to an explicit objection.
     if (record !== null && record.status !== 'granted') {
       return { outcome: 'consent_denied', record, reason: `the user objected to ${purpose}` };
     }
-    return { outcome: 'valid', record, reason: rule.lawful_basis };
+    return { outcome: 'valid', record, reason: rule.basis };
   }
   if (record === null) {
-    if (defaultAllows(policy, region ?? ledger.regionAt(userId, ms))) {
+    if (policy.allowsWithoutRecord(region ?? regionOf(at))) {
       return { outcome: 'valid', record: null, reason: 'opt-out region, no objection recorded' };
     }
     return { outcome: 'consent_missing', record: null, reason: `no consent record for ${purpose}` };
@@ -83,9 +146,8 @@ export function judgeConsent(
   if (record.status === 'denied') {
     return { outcome: 'consent_denied', record, reason: `the user denied ${purpose}` };
   }
-  const mode = rule.consent_mode === null ? undefined : record.consent_mode?.[rule.consent_mode];
-  if (mode === 'denied') {
-    return { outcome: 'consent_denied', record, reason: `Consent Mode ${rule.consent_mode} is denied` };
+  if (rule.consentMode !== null && record.consent_mode?.[rule.consentMode] === 'denied') {
+    return { outcome: 'consent_denied', record, reason: `Consent Mode ${rule.consentMode} is denied` };
   }
   if (record.lawful_basis !== null && record.lawful_basis !== 'consent') {
     return {
@@ -94,16 +156,10 @@ export function judgeConsent(
       reason: `${purpose} needs consent but was recorded under ${record.lawful_basis}`,
     };
   }
-  const expiresMs =
-    record.expires_at !== null
-      ? Date.parse(record.expires_at)
-      : rule.expiry_days === null
-        ? Number.POSITIVE_INFINITY
-        : record.occurred_ms + rule.expiry_days * DAY_MS;
-  if (ms >= expiresMs) {
+  if (ms >= expiryOf(record, rule)) {
     return { outcome: 'consent_expired', record, reason: `consent to ${purpose} had expired at the event` };
   }
-  if (rule.current_version !== null && record.consent_version !== rule.current_version) {
+  if (rule.currentVersion !== null && record.consent_version !== rule.currentVersion) {
     return {
       outcome: 'consent_version_stale',
       record,
@@ -111,4 +167,17 @@ export function judgeConsent(
     };
   }
   return { outcome: 'valid', record, reason: 'consent granted' };
+}
+
+/** judgeAt for one user and purpose, reading the ledger: for callers judging a single purpose. */
+export function judgeConsent(
+  ledger: ConsentLedger,
+  policy: ConsentPolicy,
+  userId: string | null,
+  purpose: string,
+  ms: number,
+  region: string | null,
+): Judgement {
+  const at = userId === null ? null : recordsAt(ledger.recordsOf(userId), ms);
+  return judgeAt(policy, purpose, at, userId !== null, ms, region);
 }

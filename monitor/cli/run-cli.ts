@@ -3,6 +3,7 @@ import { AUDIT_VERIFY_HELP, runAuditVerify } from './audit-verify-command.js';
 import { CHECK_HELP, runCheck } from './check-command.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './cli-io.js';
 import { CONSENT_ERASE_HELP, runConsentErase } from './consent-erase-command.js';
+import { CONSENT_IMPORT_HELP, runConsentImport } from './consent-import-command.js';
 import { CONTRACTS_CHECK_HELP, runContractsCheck } from './contracts-check-command.js';
 import { CONTRACTS_INFER_HELP, runContractsInfer } from './contracts-infer-command.js';
 import { DEMO_HELP, runDemo } from './demo-command.js';
@@ -23,6 +24,7 @@ Commands:
   contracts infer FILE   draft a contract from sample NDJSON traffic
   generate --count N     write synthetic NDJSON events (with faults) to stdout
   report consent         the consent compliance report for a period (json, csv, html)
+  consent import FILE    import consent records (NDJSON or CSV) into the ledger
   consent erase USER_ID  carry out an erasure request in the store
   audit verify           check the consent audit log's hash chain
 
@@ -66,8 +68,9 @@ const REPORT_HELP = `Usage: earshot report consent --from TIME --to TIME [--form
 Run earshot report consent --help for details.
 `;
 
-const CONSENT_HELP = `Usage: earshot consent <erase> [options]
+const CONSENT_HELP = `Usage: earshot consent <import|erase> [options]
 
+  consent import FILE|- [--format ndjson|csv] [--report text|json]
   consent erase USER_ID
 
 Run earshot consent <subcommand> --help for details.
@@ -88,7 +91,13 @@ const GROUPS: Record<string, { help: string; commands: Record<string, Command> }
     },
   },
   report: { help: REPORT_HELP, commands: { consent: { help: REPORT_CONSENT_HELP, run: runReportConsent } } },
-  consent: { help: CONSENT_HELP, commands: { erase: { help: CONSENT_ERASE_HELP, run: runConsentErase } } },
+  consent: {
+    help: CONSENT_HELP,
+    commands: {
+      import: { help: CONSENT_IMPORT_HELP, run: runConsentImport },
+      erase: { help: CONSENT_ERASE_HELP, run: runConsentErase },
+    },
+  },
   audit: { help: AUDIT_HELP, commands: { verify: { help: AUDIT_VERIFY_HELP, run: runAuditVerify } } },
 };
 

@@ -63,7 +63,7 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
       ]);
       return {
         user_id: user,
-        timeline: records.map(({ occurred_ms: _ms, user_id: _u, ...r }) => r),
+        timeline: records.map(({ occurred_ms: _ms, expires_ms: _e, user_id: _u, ...r }) => r),
         violations,
       };
     },

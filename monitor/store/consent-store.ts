@@ -11,10 +11,14 @@ const RECORD_COLUMNS = `record_id, user_id, purpose, status, ${iso('occurred_at'
   consent_version, source, lawful_basis, region, gpc, consent_mode,
   CASE WHEN expires_at IS NULL THEN NULL ELSE ${iso('expires_at')} END AS expires_at`;
 
-type RecordRow = Omit<ConsentRecord, 'occurred_ms'>;
+type RecordRow = Omit<ConsentRecord, 'occurred_ms' | 'expires_ms'>;
 
 function toRecord(row: RecordRow): ConsentRecord {
-  return { ...row, occurred_ms: Date.parse(row.occurred_at) };
+  return {
+    ...row,
+    occurred_ms: Date.parse(row.occurred_at),
+    expires_ms: row.expires_at === null ? undefined : Date.parse(row.expires_at),
+  };
 }
 
 const INSERT_RECORDS = `
@@ -123,7 +127,7 @@ export class ConsentStore {
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
         const { rows } = await tx.query<{ record_id: string }>(INSERT_RECORDS, [
-          JSON.stringify(chunk.map(({ occurred_ms: _ms, ...r }) => r)),
+          JSON.stringify(chunk.map(({ occurred_ms: _ms, expires_ms: _e, ...r }) => r)),
         ]);
         inserted += rows.length;
         if (this.onAppend && rows.length > 0) {
