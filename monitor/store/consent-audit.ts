@@ -9,44 +9,57 @@ import type { ConsentAppended, ConsentAppendHook } from './consent-store.js';
  */
 export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
   const entries: AuditEntry[] = [];
+  // One HMAC per user and write: an import holds many records of each user.
+  const hashes = new Map<string, string>();
+  const userHash = (id: string) => {
+    let h = hashes.get(id);
+    if (h === undefined) {
+      h = saltedHash(id);
+      hashes.set(id, h);
+    }
+    return h;
+  };
   for (const r of what.records) {
-    entries.push({
-      kind: 'consent_record',
-      content: {
-        record_id: r.record_id,
-        user: saltedHash(r.user_id),
-        purpose: r.purpose,
-        status: r.status,
-        occurred_at: r.occurred_at,
-        consent_version: r.consent_version,
-        source: r.source,
-        lawful_basis: r.lawful_basis,
-        region: r.region,
-        gpc: r.gpc,
-        consent_mode: r.consent_mode,
-        expires_at: r.expires_at,
-      },
-    });
+    // Keys in sorted order (and consent_mode's too), so JSON.stringify is the canonical form.
+    const content = {
+      consent_mode: r.consent_mode === null ? null : sortedKeys(r.consent_mode),
+      consent_version: r.consent_version,
+      expires_at: r.expires_at,
+      gpc: r.gpc,
+      lawful_basis: r.lawful_basis,
+      occurred_at: r.occurred_at,
+      purpose: r.purpose,
+      record_id: r.record_id,
+      region: r.region,
+      source: r.source,
+      status: r.status,
+      user: userHash(r.user_id),
+    };
+    entries.push({ kind: 'consent_record', content, canonical: JSON.stringify(content) });
   }
   for (const c of what.violations) {
-    entries.push({
-      kind: 'consent_finding',
-      content: {
-        event_id: c.event_id,
-        occurred_at: c.occurred_at,
-        contract: c.contract,
-        version: c.version,
-        purpose: c.purpose,
-        channel: c.channel,
-        user: c.user_id === '' ? null : saltedHash(c.user_id),
-        outcome: c.outcome,
-        record_id: c.record_id,
-        detected_at: c.detected_at,
-      },
-    });
+    const content = {
+      channel: c.channel,
+      contract: c.contract,
+      detected_at: c.detected_at,
+      event_id: c.event_id,
+      occurred_at: c.occurred_at,
+      outcome: c.outcome,
+      purpose: c.purpose,
+      record_id: c.record_id,
+      user: c.user_id === '' ? null : userHash(c.user_id),
+      version: c.version,
+    };
+    entries.push({ kind: 'consent_finding', content, canonical: JSON.stringify(content) });
   }
   if (what.erasure) entries.push({ kind: 'consent_erasure', content: { ...what.erasure } });
   return entries;
+}
+
+function sortedKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
 }
 
 /** The hook that chains each consent write into the audit log, in the write's own transaction. */

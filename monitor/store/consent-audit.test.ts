@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
+import { canonicalJson } from './audit-log.js';
+import { consentAuditEntries } from './consent-audit.js';
+
+const record: ConsentRecord = {
+  record_id: 'r-1',
+  user_id: 'alice@example.com',
+  purpose: 'analytics',
+  status: 'granted',
+  occurred_at: '2025-03-01T09:00:00.000Z',
+  occurred_ms: Date.parse('2025-03-01T09:00:00.000Z'),
+  consent_version: 'v3',
+  source: 'banner',
+  lawful_basis: 'consent',
+  region: 'DE',
+  gpc: false,
+  consent_mode: { ad_storage: 'denied', analytics_storage: 'granted' },
+  expires_at: null,
+};
+
+describe('consent audit entries', () => {
+  it('build their canonical text directly, equal to canonicalJson of their content', () => {
+    const entries = consentAuditEntries({
+      records: [record, { ...record, record_id: 'r-2', consent_mode: null }],
+      violations: [
+        {
+          event_id: 'e-1',
+          occurred_at: '2025-03-01T10:00:00.000Z',
+          contract: 'conversation.message',
+          version: '1.1.0',
+          purpose: 'analytics',
+          channel: 'chat',
+          user_id: 'alice@example.com',
+          outcome: 'consent_withdrawn',
+          record_id: 'r-1',
+          detected_at: '2025-03-01T10:00:01.000Z',
+        },
+      ],
+    });
+    expect(entries).toHaveLength(3);
+    for (const e of entries) expect(e.canonical).toBe(canonicalJson(e.content));
+  });
+
+  it('name users by salted hash only', () => {
+    const text = JSON.stringify(consentAuditEntries({ records: [record], violations: [] }));
+    expect(text).not.toContain('alice');
+    expect(text).toMatch(/"user":"hash:[0-9a-f]{16}"/);
+  });
+});
