@@ -38,7 +38,9 @@ describe('consent audit entries', () => {
         },
       ],
     });
-    expect(entries).toHaveLength(3);
+    // One entry per kind and write, holding each record and violation.
+    expect(entries.map((e) => e.kind)).toEqual(['consent_record', 'consent_finding']);
+    expect((entries[0]!.content.records as unknown[]).length).toBe(2);
     for (const e of entries) expect(e.canonical).toBe(canonicalJson(e.content));
   });
 

@@ -3,9 +3,13 @@ import type { AuditEntry, AuditLog } from './audit-log.js';
 import type { ConsentAppended, ConsentAppendHook } from './consent-store.js';
 
 /**
- * The audit log entries for what a consent write added: every ledger
- * record, every violation, every erasure. Users appear as salted hashes
- * from the start, so an erasure never has to edit the chain.
+ * The audit log entries for what a consent write added: one entry for its
+ * ledger records, one for its violations, one for an erasure. Each entry
+ * holds every record or violation of the write, so every one of them is in
+ * the chain and an edit to any breaks it; one row per write rather than per
+ * record keeps a bulk import from spending most of its time on audit rows.
+ * Users appear as salted hashes from the start, so an erasure never has to
+ * edit the chain.
  */
 export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
   const entries: AuditEntry[] = [];
@@ -19,9 +23,9 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
     }
     return h;
   };
-  for (const r of what.records) {
+  if (what.records.length > 0) {
     // Keys in sorted order (and consent_mode's too), so JSON.stringify is the canonical form.
-    const content = {
+    const records = what.records.map((r) => ({
       consent_mode: r.consent_mode === null ? null : sortedKeys(r.consent_mode),
       consent_version: r.consent_version,
       expires_at: r.expires_at,
@@ -34,11 +38,12 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
       source: r.source,
       status: r.status,
       user: userHash(r.user_id),
-    };
+    }));
+    const content = { records };
     entries.push({ kind: 'consent_record', content, canonical: JSON.stringify(content) });
   }
-  for (const c of what.violations) {
-    const content = {
+  if (what.violations.length > 0) {
+    const violations = what.violations.map((c) => ({
       channel: c.channel,
       contract: c.contract,
       detected_at: c.detected_at,
@@ -49,7 +54,8 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
       record_id: c.record_id,
       user: c.user_id === '' ? null : userHash(c.user_id),
       version: c.version,
-    };
+    }));
+    const content = { violations };
     entries.push({ kind: 'consent_finding', content, canonical: JSON.stringify(content) });
   }
   if (what.erasure) entries.push({ kind: 'consent_erasure', content: { ...what.erasure } });
