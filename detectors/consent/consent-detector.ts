@@ -19,7 +19,7 @@ import {
   compilePolicy,
   type PurposeRule,
 } from './consent-policy.js';
-import { type Judgement, judgeRule, recordsAt } from './judge-consent.js';
+import { type Judgement, judgeRule, lastIndexAt } from './judge-consent.js';
 
 export const CONSENT_DETECTOR = 'consent';
 /** The contract whose events feed the ledger instead of being checked against it. */
@@ -137,6 +137,7 @@ export function createConsentDetector(
 ): Detector {
   const policy = config;
   const compiled = compilePolicy(policy);
+  const scratch: Judgement[] = [];
   return {
     name: CONSENT_DETECTOR,
     kinds: KINDS,
@@ -156,12 +157,16 @@ export function createConsentDetector(
       const region = event.region === undefined ? null : eventRegion(event);
       // One read of the ledger per event: every purpose is judged from the same records.
       const user = env.user_id;
-      const at = user === null ? null : recordsAt(ledger.recordsOf(user), ms);
-      const judged: Judgement[] = new Array(plan.purposes.length);
+      const records = user === null ? null : ledger.recordsOf(user);
+      const last = lastIndexAt(records, ms);
+      // Reused across events: inspect is synchronous, so no two events judge at once.
+      const judged = scratch;
       for (let k = 0; k < plan.rules.length; k++) {
         const rule = plan.rules[k];
         judged[k] =
-          rule === undefined ? OUTSIDE_CATALOGUE : judgeRule(compiled, rule, at, user !== null, ms, region);
+          rule === undefined
+            ? OUTSIDE_CATALOGUE
+            : judgeRule(compiled, rule, records, last, user !== null, ms, region);
       }
       let findings: Finding[] = NONE;
       for (let k = 0; k < plan.declared; k++) {

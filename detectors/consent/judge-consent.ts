@@ -30,38 +30,38 @@ export interface Judgement {
 }
 
 /**
- * One user's records as of one event: where the records in force end, found
- * once, so each purpose the event is processed for costs a short walk back.
+ * One user's records as of one event: the list (null when the ledger holds
+ * none) and the index of the last record at or before the event (-1 when
+ * none), found once, so each purpose costs a short walk back. Passed as two
+ * arguments rather than an object: the hot path allocates nothing for it.
  */
-export interface RecordsAt {
-  records: readonly ConsentRecord[];
-  /** Index of the last record at or before the event, or -1. */
-  last: number;
+export function lastIndexAt(records: readonly ConsentRecord[] | null, ms: number): number {
+  return records === null ? -1 : lastAtOrBefore(records, ms);
 }
 
-export function recordsAt(records: readonly ConsentRecord[] | null, ms: number): RecordsAt | null {
-  return records === null ? null : { records, last: lastAtOrBefore(records, ms) };
-}
-
-function recordFor(at: RecordsAt | null, purpose: string): ConsentRecord | null {
-  if (at === null) return null;
-  for (let i = at.last; i >= 0; i--) if (at.records[i]!.purpose === purpose) return at.records[i]!;
+function recordFor(
+  records: readonly ConsentRecord[] | null,
+  last: number,
+  purpose: string,
+): ConsentRecord | null {
+  if (records === null) return null;
+  for (let i = last; i >= 0; i--) if (records[i]!.purpose === purpose) return records[i]!;
   return null;
 }
 
-function gpcOf(at: RecordsAt | null): boolean {
-  if (at === null) return false;
-  for (let i = at.last; i >= 0; i--) {
-    const gpc = at.records[i]!.gpc;
+function gpcOf(records: readonly ConsentRecord[] | null, last: number): boolean {
+  if (records === null) return false;
+  for (let i = last; i >= 0; i--) {
+    const gpc = records[i]!.gpc;
     if (gpc !== null) return gpc;
   }
   return false;
 }
 
-function regionOf(at: RecordsAt | null): string | null {
-  if (at === null) return null;
-  for (let i = at.last; i >= 0; i--) {
-    const region = at.records[i]!.region;
+function regionOf(records: readonly ConsentRecord[] | null, last: number): string | null {
+  if (records === null) return null;
+  for (let i = last; i >= 0; i--) {
+    const region = records[i]!.region;
     if (region !== null) return region;
   }
   return null;
@@ -84,21 +84,23 @@ const OUTSIDE: Judgement = { outcome: 'valid', record: null, reason: 'purpose ou
 export function judgeAt(
   policy: ConsentPolicy,
   purpose: string,
-  at: RecordsAt | null,
+  records: readonly ConsentRecord[] | null,
   hasUser: boolean,
   ms: number,
   region: string | null,
 ): Judgement {
   const compiled = compilePolicy(policy);
   const rule = compiled.rules.get(purpose);
-  return rule === undefined ? OUTSIDE : judgeRule(compiled, rule, at, hasUser, ms, region);
+  if (rule === undefined) return OUTSIDE;
+  return judgeRule(compiled, rule, records, lastIndexAt(records, ms), hasUser, ms, region);
 }
 
 /** judgeAt with the purpose's rule already looked up: the detector's hot path. */
 export function judgeRule(
   policy: CompiledPolicy,
   rule: PurposeRule,
-  at: RecordsAt | null,
+  records: readonly ConsentRecord[] | null,
+  last: number,
   hasUser: boolean,
   ms: number,
   region: string | null,
@@ -115,14 +117,14 @@ export function judgeRule(
       reason: 'the event names no user to check consent for',
     };
   }
-  if (rule.gpcOptOut && gpcOf(at)) {
+  if (rule.gpcOptOut && gpcOf(records, last)) {
     return {
       outcome: 'gpc_opt_out',
       record: null,
       reason: `a Global Privacy Control signal opts the user out of ${purpose}`,
     };
   }
-  const record = recordFor(at, purpose);
+  const record = recordFor(records, last, purpose);
   if (!rule.needsConsent) {
     // A basis that needs no consent still yields to an explicit objection.
     if (record !== null && record.status !== 'granted') {
@@ -131,7 +133,7 @@ export function judgeRule(
     return { outcome: 'valid', record, reason: rule.basis };
   }
   if (record === null) {
-    if (policy.allowsWithoutRecord(region ?? regionOf(at))) {
+    if (policy.allowsWithoutRecord(region ?? regionOf(records, last))) {
       return { outcome: 'valid', record: null, reason: 'opt-out region, no objection recorded' };
     }
     return { outcome: 'consent_missing', record: null, reason: `no consent record for ${purpose}` };
@@ -178,6 +180,6 @@ export function judgeConsent(
   ms: number,
   region: string | null,
 ): Judgement {
-  const at = userId === null ? null : recordsAt(ledger.recordsOf(userId), ms);
-  return judgeAt(policy, purpose, at, userId !== null, ms, region);
+  const records = userId === null ? null : ledger.recordsOf(userId);
+  return judgeAt(policy, purpose, records, userId !== null, ms, region);
 }
