@@ -169,13 +169,15 @@ export function createConsentDetector(
             : judgeRule(compiled, rule, records, last, user !== null, ms, region);
       }
       let findings: Finding[] = NONE;
+      // Formatted once per event, and only when checks are kept.
+      const detectedAt = sinks.check ? ctx.now.toISOString() : '';
       for (let k = 0; k < plan.declared; k++) {
         const purpose = plan.purposes[k]!;
         const j = judged[k]!;
         if (sinks.check) {
           sinks.check({
             event_id: env.event_id,
-            occurred_at: env.occurred_at ?? ctx.now.toISOString(),
+            occurred_at: env.occurred_at ?? detectedAt,
             contract: contract.contract,
             version: contract.version,
             purpose,
@@ -183,7 +185,7 @@ export function createConsentDetector(
             user_id: user ?? '',
             outcome: j.outcome,
             record_id: j.record?.record_id ?? null,
-            detected_at: ctx.now.toISOString(),
+            detected_at: detectedAt,
           });
         }
         if (j.outcome === 'valid') continue;

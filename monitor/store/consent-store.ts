@@ -63,16 +63,7 @@ FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, occurred_at timestamptz, 
   purpose text, channel text, user_id text, outcome text, record_id text, detected_at timestamptz)`;
 
 /** A consent check as stored, for a data subject's access request. */
-export interface StoredConsentCheck {
-  event_id: string | null;
-  occurred_at: string;
-  contract: string;
-  version: string;
-  purpose: string;
-  channel: string | null;
-  outcome: string;
-  record_id: string | null;
-}
+export type StoredConsentCheck = Omit<ConsentCheck, 'user_id' | 'detected_at'>;
 
 /** Counts of checks in a period by purpose, channel and outcome. */
 export interface CheckCount {
@@ -89,17 +80,10 @@ export interface AffectedCount {
   users: number;
 }
 
-export interface EvidenceQueryRow {
-  event_id: string | null;
-  occurred_at: string;
-  contract: string;
-  version: string;
-  purpose: string;
-  channel: string | null;
-  outcome: string;
+/** A check with the user (or their hash, after an erasure) and the ledger record that applied. */
+export interface EvidenceQueryRow extends StoredConsentCheck {
   user_id: string;
   user_erased: boolean;
-  record_id: string | null;
   record_status: string | null;
   record_occurred_at: string | null;
   consent_version: string | null;
