@@ -19,7 +19,7 @@ import {
   compilePolicy,
   type PurposeRule,
 } from './consent-policy.js';
-import { type Judgement, judgeRule, lastIndexAt } from './judge-consent.js';
+import { type Judgement, judgeRule } from './judge-consent.js';
 
 export const CONSENT_DETECTOR = 'consent';
 /** The contract whose events feed the ledger instead of being checked against it. */
@@ -86,19 +86,24 @@ interface ConsentPlan {
   purposes: string[];
   /** Each purpose's rule, undefined for one outside the catalogue (judged valid, as configuration's business). */
   rules: Array<PurposeRule | undefined>;
+  /** Each purpose's id in the ledger's entries. */
+  purposeIds: number[];
   declared: number;
   gated: Array<{ pointer: string; keys: string[]; purposes: number[] }>;
 }
 
-const plans = new WeakMap<Contract, ConsentPlan>();
-
 const OUTSIDE_CATALOGUE: Judgement = {
   outcome: 'valid',
-  record: null,
+  record_id: null,
   reason: 'purpose outside the catalogue',
 };
 
-function planOf(contract: Contract, compiled: CompiledPolicy): ConsentPlan {
+function planOf(
+  plans: WeakMap<Contract, ConsentPlan>,
+  contract: Contract,
+  compiled: CompiledPolicy,
+  ledger: ConsentLedger,
+): ConsentPlan {
   let plan = plans.get(contract);
   if (plan) return plan;
   const purposes = [...contract.purposes];
@@ -114,7 +119,13 @@ function planOf(contract: Contract, compiled: CompiledPolicy): ConsentPlan {
     });
     gated.push({ pointer, keys: pointerKeys(pointer), purposes: indexes });
   }
-  plan = { purposes, rules: purposes.map((p) => compiled.rules.get(p)), declared, gated };
+  plan = {
+    purposes,
+    rules: purposes.map((p) => compiled.rules.get(p)),
+    purposeIds: purposes.map((p) => ledger.entries.purposes.id(p)),
+    declared,
+    gated,
+  };
   plans.set(contract, plan);
   return plan;
 }
@@ -138,6 +149,8 @@ export function createConsentDetector(
   const policy = config;
   const compiled = compilePolicy(policy);
   const scratch: Judgement[] = [];
+  // Per detector: a plan's purpose ids belong to this detector's ledger.
+  const plans = new WeakMap<Contract, ConsentPlan>();
   return {
     name: CONSENT_DETECTOR,
     kinds: KINDS,
@@ -149,7 +162,7 @@ export function createConsentDetector(
     inspect(event: ConversationEvent, ctx: InspectContext): Finding[] {
       const contract = ctx.contract.contract;
       if (contract.contract === CONSENT_EVENT_TYPE) return ingest(event, ctx);
-      const plan = planOf(contract, compiled);
+      const plan = planOf(plans, contract, compiled, ledger);
       if (plan.purposes.length === 0) return NONE;
       const env = ctx.envelope;
       const ms = env.occurred_ms ?? ctx.now.getTime();
@@ -157,8 +170,8 @@ export function createConsentDetector(
       const region = event.region === undefined ? null : eventRegion(event);
       // One read of the ledger per event: every purpose is judged from the same records.
       const user = env.user_id;
-      const records = user === null ? null : ledger.recordsOf(user);
-      const last = lastIndexAt(records, ms);
+      const last = user === null ? -1 : ledger.entryAt(user, ms);
+      const entries = ledger.entries;
       // Reused across events: inspect is synchronous, so no two events judge at once.
       const judged = scratch;
       for (let k = 0; k < plan.rules.length; k++) {
@@ -166,7 +179,7 @@ export function createConsentDetector(
         judged[k] =
           rule === undefined
             ? OUTSIDE_CATALOGUE
-            : judgeRule(compiled, rule, records, last, user !== null, ms, region);
+            : judgeRule(compiled, rule, entries, plan.purposeIds[k]!, last, user !== null, ms, region);
       }
       let findings: Finding[] = NONE;
       // Formatted once per event, and only when checks are kept.
@@ -184,13 +197,13 @@ export function createConsentDetector(
             channel: env.channel,
             user_id: user ?? '',
             outcome: j.outcome,
-            record_id: j.record?.record_id ?? null,
+            record_id: j.record_id,
             detected_at: detectedAt,
           });
         }
         if (j.outcome === 'valid') continue;
         if (findings === NONE) findings = [];
-        findings.push(finding(j.outcome, purpose, null, j.reason, j.record?.record_id ?? null, env, ctx));
+        findings.push(finding(j.outcome, purpose, null, j.reason, j.record_id, env, ctx));
       }
       for (const gate of plan.gated) {
         // The attribute is looked up only when one of its purposes is not valid: most events have consent.
@@ -211,7 +224,7 @@ export function createConsentDetector(
               purpose,
               gate.pointer,
               `${gate.pointer} is present but needs ${purpose} consent (${j.reason})`,
-              j.record?.record_id ?? null,
+              j.record_id,
               env,
               ctx,
             ),

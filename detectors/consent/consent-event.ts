@@ -3,6 +3,7 @@ import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelop
 import type { ConsentLedger } from './consent-ledger.js';
 import type { ConsentPolicy } from './consent-policy.js';
 import { type ConsentRecord, contentId, readConsentRecord } from './consent-record.js';
+import { STATUS_GRANTED } from './ledger-entries.js';
 
 export interface ConsentEventRead {
   records: ConsentRecord[];
@@ -57,8 +58,14 @@ export function readConsentEvent(
   // The fields every record of the event shares are read and checked once, with the first purpose.
   let template: ConsentRecord | null = null;
   const add = (purpose: string, granting: boolean, attribute: string) => {
-    const before = ledger.at(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
-    const status = granting ? 'granted' : before?.status === 'granted' ? 'withdrawn' : 'denied';
+    const before = granting
+      ? -1
+      : ledger.purposeEntryAt(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
+    const status = granting
+      ? 'granted'
+      : before !== -1 && ledger.entries.status(before) === STATUS_GRANTED
+        ? 'withdrawn'
+        : 'denied';
     // The status is part of the id: an event granting and denying one purpose keeps both, and the denial wins.
     const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}:${status}`;
     if (template !== null && Object.hasOwn(policy.purposes, purpose)) {

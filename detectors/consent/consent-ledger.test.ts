@@ -62,16 +62,16 @@ describe('ConsentLedger: the state at event time', () => {
   });
 
   it('is the record at exactly its time', () => {
-    expect(ledger.at('u1', 'analytics', T0)).toBe(granted);
-    expect(ledger.at('u1', 'analytics', T0 + 2 * HOUR)).toBe(withdrawn);
-    expect(ledger.at('u1', 'analytics', T0 + 4 * HOUR)).toBe(regranted);
+    expect(ledger.at('u1', 'analytics', T0)).toEqual(granted);
+    expect(ledger.at('u1', 'analytics', T0 + 2 * HOUR)).toEqual(withdrawn);
+    expect(ledger.at('u1', 'analytics', T0 + 4 * HOUR)).toEqual(regranted);
   });
 
   it('is the earlier record between two records', () => {
-    expect(ledger.at('u1', 'analytics', T0 + 1)).toBe(granted);
-    expect(ledger.at('u1', 'analytics', T0 + 2 * HOUR - 1)).toBe(granted);
-    expect(ledger.at('u1', 'analytics', T0 + 3 * HOUR)).toBe(withdrawn);
-    expect(ledger.at('u1', 'analytics', T0 + 1000 * HOUR)).toBe(regranted);
+    expect(ledger.at('u1', 'analytics', T0 + 1)).toEqual(granted);
+    expect(ledger.at('u1', 'analytics', T0 + 2 * HOUR - 1)).toEqual(granted);
+    expect(ledger.at('u1', 'analytics', T0 + 3 * HOUR)).toEqual(withdrawn);
+    expect(ledger.at('u1', 'analytics', T0 + 1000 * HOUR)).toEqual(regranted);
   });
 
   it('keeps purposes and users apart', () => {
@@ -91,7 +91,7 @@ describe('ConsentLedger: the state at event time', () => {
     );
     for (const r of [...records].reverse()) l.record(r);
     for (let i = 0; i < records.length; i++) {
-      expect(l.at('u1', 'analytics', T0 + i * HOUR + HOUR / 2)).toBe(records[i]);
+      expect(l.at('u1', 'analytics', T0 + i * HOUR + HOUR / 2)).toEqual(records[i]);
     }
   });
 
@@ -102,7 +102,7 @@ describe('ConsentLedger: the state at event time', () => {
     const late = rec('u1', 'analytics', 'withdrawn', T0 + 5 * HOUR);
     expect(l.record(late)).toBe(true);
     expect(l.at('u1', 'analytics', T0 + 4 * HOUR)?.status).toBe('granted');
-    expect(l.at('u1', 'analytics', T0 + 6 * HOUR)).toBe(late);
+    expect(l.at('u1', 'analytics', T0 + 6 * HOUR)).toEqual(late);
     expect(l.at('u1', 'analytics', T0 + 11 * HOUR)?.status).toBe('granted');
   });
 
@@ -119,7 +119,7 @@ describe('ConsentLedger: the state at event time', () => {
     };
     expect(l.record(changed)).toBe(false);
     expect(l.timeline('u1')).toEqual([first]);
-    expect(l.at('u1', 'analytics', T0 + 2 * HOUR)).toBe(first);
+    expect(l.at('u1', 'analytics', T0 + 2 * HOUR)).toEqual(first);
   });
 
   it('reads the GPC signal in force at a time from the latest record that carried one', () => {
@@ -274,7 +274,7 @@ describe('ConsentLedger: writes to the backing', () => {
     l.record(a);
     await expect(l.flush()).rejects.toThrow('connection refused');
     expect(l.stats().pending).toBe(1);
-    expect(l.at('u1', 'analytics', T0)).toBe(a);
+    expect(l.at('u1', 'analytics', T0)).toEqual(a);
     const b = rec('u1', 'analytics', 'withdrawn', T0 + HOUR);
     l.record(b);
     await l.flush();
@@ -319,7 +319,7 @@ describe('ConsentLedger: writes to the backing', () => {
     l.record(b);
     expect(l.timeline('u1')).toEqual([]);
     await l.prefetch(['u1']);
-    expect(l.at('u1', 'analytics', T0 + HOUR)).toBe(a);
+    expect(l.at('u1', 'analytics', T0 + HOUR)).toEqual(a);
     // Re-applied in memory, not queued twice.
     expect(l.stats().pending).toBe(2);
     await l.flush();

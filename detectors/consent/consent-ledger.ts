@@ -1,4 +1,5 @@
 import type { ConsentRecord } from './consent-record.js';
+import { GPC_NONE, GPC_TRUE, LedgerEntries } from './ledger-entries.js';
 
 /** Where the ledger keeps records durably: the store, or nothing (a batch check of one file). */
 export interface LedgerBacking {
@@ -8,18 +9,14 @@ export interface LedgerBacking {
   save(records: readonly ConsentRecord[]): Promise<void>;
 }
 
-/**
- * One user's records, all purposes in one list ordered by event time: users
- * hold a handful, and one short list costs far less memory than an index
- * per purpose (a million users stay in memory). `used` is the CLOCK bit of
- * the eviction (see entry()).
- */
-interface UserConsent {
-  records: ConsentRecord[];
-  used: boolean;
-  /** The backing's records were loaded (or there is no backing): prefetch need not ask for this user. */
-  loaded: boolean;
-}
+/** A user's flags, kept on the user's newest entry. */
+const USED = 1;
+const LOADED = 2;
+/** The users map's value for a user with no records (loaded from the backing, or erased): unread, read. */
+const EMPTY = -1;
+const EMPTY_USED = -2;
+/** A user met through a new record, whose records in the backing are not loaded yet (never left in the map). */
+const NOT_LOADED = -3;
 
 export interface LedgerStats {
   /** Records added through record() (not those loaded from the backing). */
@@ -30,29 +27,11 @@ export interface LedgerStats {
   pending: number;
 }
 
-/** The index of the last record at or before `ms` in a list ordered by occurred_ms, or -1. */
-export function lastAtOrBefore(list: readonly ConsentRecord[], ms: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.occurred_ms <= ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
-
-/** Inserts keeping event-time order; a late record lands where its time puts it. */
-function insertByTime(list: ConsentRecord[], r: ConsentRecord): void {
-  let at = list.length;
-  while (at > 0 && list[at - 1]!.occurred_ms > r.occurred_ms) at--;
-  list.splice(at, 0, r);
-}
-
 /**
- * The consent ledger as the hot path reads it: per user the records by
- * event time, so the state at any event's time is a binary search and a
- * short walk back to the purpose's last record. Users stay in memory up to
+ * The consent ledger as the hot path reads it: per user the records newest
+ * first (compact entries, see LedgerEntries), so the state at an event's
+ * time is the first entry at or before it (usually the newest) and a short
+ * walk back to each purpose's record. Users stay in memory up to
  * `maxUsers`, evicted by CLOCK (a user read since the last sweep gets a
  * second chance), which costs a reader one flag instead of reordering a
  * million-entry map; `prefetch` loads a batch's users from the backing before
@@ -62,7 +41,9 @@ function insertByTime(list: ConsentRecord[], r: ConsentRecord): void {
  * Lifecycle: `flush()` is safe any time and twice; nothing else holds resources.
  */
 export class ConsentLedger {
-  private readonly users = new Map<string, UserConsent>();
+  readonly entries = new LedgerEntries();
+  /** User id to the user's newest entry, or EMPTY / EMPTY_USED. */
+  private readonly users = new Map<string, number>();
   private pending: ConsentRecord[] = [];
   private hits = 0;
   private misses = 0;
@@ -81,7 +62,7 @@ export class ConsentLedger {
     for (const id of userIds) {
       if (seen.has(id)) continue;
       seen.add(id);
-      if (this.users.get(id)?.loaded) this.hits++;
+      if (this.isLoaded(id)) this.hits++;
       else {
         this.misses++;
         missing.push(id);
@@ -90,7 +71,11 @@ export class ConsentLedger {
     if (missing.length === 0) return;
     const records = await this.backing.load(missing);
     // Loaded users are marked so, and one with no record is not asked for again.
-    for (const id of missing) (this.users.get(id) ?? this.entry(id)).loaded = true;
+    for (const id of missing) {
+      const head = this.users.get(id);
+      if (head === undefined) this.addUser(id, EMPTY);
+      else if (head >= 0) this.entries.setFlags(head, this.entries.flags(head) | LOADED);
+    }
     for (const r of records) this.apply(r);
     // Records not written yet belong to users that may have been evicted since.
     if (this.pending.length > 0) {
@@ -108,59 +93,72 @@ export class ConsentLedger {
   }
 
   /**
-   * The user's records by event time (marked used), or null when the ledger
-   * holds none: the hot path reads the list once per event and judges every
+   * The user's entry in force at `ms` (the latest at or before it; its
+   * predecessors through entries.prev), or -1 when there is none. Marks the
+   * user read. The hot path reads this once per event and judges every
    * purpose from it.
    */
-  recordsOf(userId: string): readonly ConsentRecord[] | null {
-    const u = this.users.get(userId);
-    if (!u) return null;
-    u.used = true;
-    return u.records;
+  entryAt(userId: string, ms: number): number {
+    const head = this.users.get(userId);
+    if (head === undefined) return -1;
+    if (head < 0) {
+      if (head === EMPTY) this.users.set(userId, EMPTY_USED);
+      return -1;
+    }
+    const entries = this.entries;
+    entries.setFlags(head, entries.flags(head) | USED);
+    let e = head;
+    while (e !== -1 && entries.ms(e) > ms) e = entries.prev(e);
+    return e;
+  }
+
+  /** The user's entry for `purpose` in force at `ms`, or -1. */
+  purposeEntryAt(userId: string, purpose: string, ms: number): number {
+    const entries = this.entries;
+    const id = entries.purposes.id(purpose);
+    let e = this.entryAt(userId, ms);
+    while (e !== -1 && entries.purposeId(e) !== id) e = entries.prev(e);
+    return e;
   }
 
   /** The record in force for the user and purpose at `ms`: the latest at or before it. */
   at(userId: string, purpose: string, ms: number): ConsentRecord | null {
-    const u = this.users.get(userId);
-    if (!u) return null;
-    u.used = true;
-    const list = u.records;
-    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) if (list[i]!.purpose === purpose) return list[i]!;
-    return null;
+    const e = this.purposeEntryAt(userId, purpose, ms);
+    return e === -1 ? null : this.entries.toRecord(e, userId);
   }
 
   /** The user's Global Privacy Control signal at `ms`: the latest record that carried one. */
   gpcAt(userId: string, ms: number): boolean {
-    const u = this.users.get(userId);
-    if (!u) return false;
-    const list = u.records;
-    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) {
-      const gpc = list[i]!.gpc;
-      if (gpc !== null) return gpc;
+    const entries = this.entries;
+    for (let e = this.entryAt(userId, ms); e !== -1; e = entries.prev(e)) {
+      const gpc = entries.gpc(e);
+      if (gpc !== GPC_NONE) return gpc === GPC_TRUE;
     }
     return false;
   }
 
   /** The region of the user's latest record that names one at or before `ms`. */
   regionAt(userId: string, ms: number): string | null {
-    const u = this.users.get(userId);
-    if (!u) return null;
-    const list = u.records;
-    for (let i = lastAtOrBefore(list, ms); i >= 0; i--) {
-      const region = list[i]!.region;
+    const entries = this.entries;
+    for (let e = this.entryAt(userId, ms); e !== -1; e = entries.prev(e)) {
+      const region = entries.region(e);
       if (region !== null) return region;
     }
     return null;
   }
 
-  /** Every record of the user in memory, by event time. */
+  /** Every record of the user in memory, oldest first. */
   timeline(userId: string): ConsentRecord[] {
-    const u = this.users.get(userId);
-    return u ? [...u.records] : [];
+    const out: ConsentRecord[] = [];
+    const entries = this.entries;
+    for (let e = this.users.get(userId) ?? -1; e >= 0; e = entries.prev(e))
+      out.push(entries.toRecord(e, userId));
+    return out.reverse();
   }
 
   /** Drops the user from memory (an erasure); pending writes of the user are dropped too. */
   forget(userId: string): void {
+    this.release(this.users.get(userId) ?? -1);
     this.users.delete(userId);
     this.pending = this.pending.filter((r) => r.user_id !== userId);
   }
@@ -188,32 +186,74 @@ export class ConsentLedger {
     };
   }
 
-  private apply(r: ConsentRecord): boolean {
-    const u = this.users.get(r.user_id) ?? this.entry(r.user_id);
-    // Users hold a handful of records: a scan finds a duplicate id without a set per user.
-    for (const x of u.records) if (x.record_id === r.record_id) return false;
-    insertByTime(u.records, r);
-    return true;
+  private isLoaded(userId: string): boolean {
+    const head = this.users.get(userId);
+    if (head === undefined) return false;
+    return head < 0 || (this.entries.flags(head) & LOADED) !== 0;
   }
 
   /**
-   * A new user's entry. Past `maxUsers`, CLOCK eviction: the map's oldest
-   * entry goes unless it was read since it was last passed over, in which
-   * case it moves to the back with its bit cleared, and the next is tried.
+   * Links the record into its user's entries by event time (a late record
+   * lands where its time puts it; one as old as another counts as newer).
    */
-  private entry(userId: string): UserConsent {
-    // Without a backing, memory is all there is: every user is loaded.
-    const u: UserConsent = { records: [], used: false, loaded: this.backing === null };
-    this.users.set(userId, u);
-    while (this.users.size > this.maxUsers) {
-      const [oldest, entry] = this.users.entries().next().value as [string, UserConsent];
-      this.users.delete(oldest);
-      if (oldest === userId) continue;
-      if (entry.used) {
-        entry.used = false;
-        this.users.set(oldest, entry);
-      }
+  private apply(r: ConsentRecord): boolean {
+    const entries = this.entries;
+    let head = this.users.get(r.user_id);
+    if (head === undefined) {
+      // Without a backing, memory is all there is: every user is loaded.
+      head = this.addUser(r.user_id, this.backing === null ? EMPTY : NOT_LOADED);
     }
-    return u;
+    // Users hold a handful of records: a walk finds a duplicate id without a set per user.
+    for (let x = head; x >= 0; x = entries.prev(x)) if (entries.recordId(x) === r.record_id) return false;
+    const e = entries.add(r);
+    if (head < 0 || entries.ms(head) <= r.occurred_ms) {
+      const flags =
+        head >= 0
+          ? entries.flags(head)
+          : head === NOT_LOADED
+            ? 0
+            : head === EMPTY_USED
+              ? LOADED | USED
+              : LOADED;
+      entries.setPrev(e, head < 0 ? -1 : head);
+      entries.setFlags(e, flags);
+      this.users.set(r.user_id, e);
+      return true;
+    }
+    let after = head;
+    for (let p = entries.prev(after); p !== -1 && entries.ms(p) > r.occurred_ms; p = entries.prev(after))
+      after = p;
+    entries.setPrev(e, entries.prev(after));
+    entries.setPrev(after, e);
+    return true;
+  }
+
+  private release(head: number): void {
+    for (let e = head; e >= 0; ) {
+      const prev = this.entries.prev(e);
+      this.entries.release(e);
+      e = prev;
+    }
+  }
+
+  /**
+   * A new user, holding `value`. Past `maxUsers`, CLOCK eviction: the map's
+   * oldest entry goes unless it was read since it was last passed over, in
+   * which case it moves to the back with its bit cleared, and the next is tried.
+   */
+  private addUser(userId: string, value: number): number {
+    this.users.set(userId, value);
+    while (this.users.size > this.maxUsers) {
+      const [oldest, head] = this.users.entries().next().value as [string, number];
+      this.users.delete(oldest);
+      // Only with room for no one: the user is not kept.
+      if (oldest === userId) break;
+      if (head === EMPTY_USED) this.users.set(oldest, EMPTY);
+      else if (head >= 0 && (this.entries.flags(head) & USED) !== 0) {
+        this.entries.setFlags(head, this.entries.flags(head) & ~USED);
+        this.users.set(oldest, head);
+      } else this.release(head);
+    }
+    return value;
   }
 }

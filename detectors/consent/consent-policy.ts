@@ -139,6 +139,8 @@ export function knownRegion(policy: ConsentPolicy, region: string): boolean {
 export class PurposeRule {
   readonly needsConsent: boolean;
   readonly expiryMs: number;
+  /** consentMode's index in CONSENT_MODE_SIGNALS, -1 for none. */
+  readonly consentModeSignal: number;
 
   constructor(
     readonly purpose: string,
@@ -150,6 +152,7 @@ export class PurposeRule {
   ) {
     this.needsConsent = basis === 'consent';
     this.expiryMs = expiryDays === null ? Number.POSITIVE_INFINITY : expiryDays * 86_400_000;
+    this.consentModeSignal = consentMode === null ? -1 : CONSENT_MODE_SIGNALS.indexOf(consentMode);
   }
 }
 

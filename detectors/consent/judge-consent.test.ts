@@ -55,7 +55,7 @@ describe('judgeConsent', () => {
   it('is valid under a grant in force at event time, naming the record', () => {
     const grant = rec('analytics', 'granted', T0, { region: 'DE', consent_version: 'v1' });
     const j = judge(ledgerOf(grant), 'analytics', T0 + HOUR, { region: 'DE' });
-    expect(j).toEqual({ outcome: 'valid', record: grant, reason: 'consent granted' });
+    expect(j).toEqual({ outcome: 'valid', record_id: grant.record_id, reason: 'consent granted' });
   });
 
   describe('consent_missing', () => {
@@ -63,7 +63,7 @@ describe('judgeConsent', () => {
       const j = judge(ledgerOf(), 'analytics', T0, { region: 'DE' });
       expect(j).toEqual({
         outcome: 'consent_missing',
-        record: null,
+        record_id: null,
         reason: 'no consent record for analytics',
       });
     });
@@ -88,7 +88,7 @@ describe('judgeConsent', () => {
       const j = judge(ledgerOf(), 'analytics', T0, { user: null, region: 'DE' });
       expect(j).toEqual({
         outcome: 'consent_missing',
-        record: null,
+        record_id: null,
         reason: 'the event names no user to check consent for',
       });
     });
@@ -97,7 +97,11 @@ describe('judgeConsent', () => {
   describe('no record in an opt-out region', () => {
     it('is allowed when the event names the region', () => {
       const j = judge(ledgerOf(), 'analytics', T0, { region: 'US-CA' });
-      expect(j).toEqual({ outcome: 'valid', record: null, reason: 'opt-out region, no objection recorded' });
+      expect(j).toEqual({
+        outcome: 'valid',
+        record_id: null,
+        reason: 'opt-out region, no objection recorded',
+      });
     });
 
     it("is allowed when the user's latest record names the region", () => {
@@ -123,7 +127,7 @@ describe('judgeConsent', () => {
     it('still honours an opt-out the user recorded', () => {
       const denial = rec('analytics', 'denied', T0, { region: 'US-CA' });
       const j = judge(ledgerOf(denial), 'analytics', T0 + HOUR, { region: 'US-CA' });
-      expect(j).toMatchObject({ outcome: 'consent_denied', record: denial });
+      expect(j).toMatchObject({ outcome: 'consent_denied', record_id: denial.record_id });
     });
   });
 
@@ -131,7 +135,7 @@ describe('judgeConsent', () => {
     const denial = rec('analytics', 'denied', T0);
     expect(judge(ledgerOf(denial), 'analytics', T0 + HOUR)).toEqual({
       outcome: 'consent_denied',
-      record: denial,
+      record_id: denial.record_id,
       reason: 'the user denied analytics',
     });
   });
@@ -144,14 +148,17 @@ describe('judgeConsent', () => {
     it('for events at or after the withdrawal', () => {
       expect(judge(l, 'analytics', T0 + DAY)).toEqual({
         outcome: 'consent_withdrawn',
-        record: withdrawal,
+        record_id: withdrawal.record_id,
         reason: 'consent to analytics was withdrawn before the event',
       });
       expect(judge(l, 'analytics', T0 + 30 * DAY).outcome).toBe('consent_withdrawn');
     });
 
     it('events before the withdrawal stay valid', () => {
-      expect(judge(l, 'analytics', T0 + DAY - 1)).toMatchObject({ outcome: 'valid', record: grant });
+      expect(judge(l, 'analytics', T0 + DAY - 1)).toMatchObject({
+        outcome: 'valid',
+        record_id: grant.record_id,
+      });
     });
 
     it('a withdrawal recorded late still applies by its event time', () => {
@@ -171,7 +178,7 @@ describe('judgeConsent', () => {
       expect(judge(l, 'analytics', T0 + 395 * DAY - 1).outcome).toBe('valid');
       expect(judge(l, 'analytics', T0 + 395 * DAY)).toEqual({
         outcome: 'consent_expired',
-        record: grant,
+        record_id: grant.record_id,
         reason: 'consent to analytics had expired at the event',
       });
     });
@@ -209,7 +216,7 @@ describe('judgeConsent', () => {
       expect(policy.purposes.advertising!.gpc_opt_out).toBe(true);
       expect(judge(l, 'advertising', T0 + 2 * HOUR)).toEqual({
         outcome: 'gpc_opt_out',
-        record: null,
+        record_id: null,
         reason: 'a Global Privacy Control signal opts the user out of advertising',
       });
     });
@@ -236,7 +243,7 @@ describe('judgeConsent', () => {
     const grant = rec('analytics', 'granted', T0, { lawful_basis: 'legitimate_interest' });
     expect(judge(ledgerOf(grant), 'analytics', T0 + HOUR)).toEqual({
       outcome: 'consent_basis_invalid',
-      record: grant,
+      record_id: grant.record_id,
       reason: 'analytics needs consent but was recorded under legitimate_interest',
     });
     const underConsent = rec('analytics', 'granted', T0, { lawful_basis: 'consent' });
@@ -274,7 +281,7 @@ describe('judgeConsent', () => {
       });
       expect(judge(ledgerOf(grant), 'analytics', T0 + HOUR)).toEqual({
         outcome: 'consent_denied',
-        record: grant,
+        record_id: grant.record_id,
         reason: 'Consent Mode analytics_storage is denied',
       });
     });
@@ -296,7 +303,7 @@ describe('judgeConsent', () => {
       expect(policy.purposes.quality_assurance!.lawful_basis).toBe('legitimate_interest');
       expect(judge(ledgerOf(), 'quality_assurance', T0, { region: 'DE' })).toEqual({
         outcome: 'valid',
-        record: null,
+        record_id: null,
         reason: 'legitimate_interest',
       });
       expect(judge(ledgerOf(), 'quality_assurance', T0, { user: null }).outcome).toBe('valid');
@@ -308,7 +315,7 @@ describe('judgeConsent', () => {
       expect(judge(l, 'quality_assurance', T0 - 1).outcome).toBe('valid');
       expect(judge(l, 'quality_assurance', T0 + HOUR)).toEqual({
         outcome: 'consent_denied',
-        record: objection,
+        record_id: objection.record_id,
         reason: 'the user objected to quality_assurance',
       });
       expect(judge(l, 'quality_assurance', T0 + DAY).outcome).toBe('valid');
