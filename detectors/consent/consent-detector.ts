@@ -92,12 +92,6 @@ interface ConsentPlan {
   gated: Array<{ pointer: string; keys: string[]; purposes: number[] }>;
 }
 
-const OUTSIDE_CATALOGUE: Judgement = {
-  outcome: 'valid',
-  record_id: null,
-  reason: 'purpose outside the catalogue',
-};
-
 function planOf(
   plans: WeakMap<Contract, ConsentPlan>,
   contract: Contract,
@@ -149,6 +143,10 @@ export function createConsentDetector(
   const policy = config;
   const compiled = compilePolicy(policy);
   const scratch: Judgement[] = [];
+  // The event's own region matters only where no record decides: read lazily (most events never need it),
+  // through one function over the event being inspected rather than a closure per event.
+  let current: ConversationEvent = {};
+  const region = () => eventRegion(current);
   // Per detector: a plan's purpose ids belong to this detector's ledger.
   const plans = new WeakMap<Contract, ConsentPlan>();
   return {
@@ -166,20 +164,23 @@ export function createConsentDetector(
       if (plan.purposes.length === 0) return NONE;
       const env = ctx.envelope;
       const ms = env.occurred_ms ?? ctx.now.getTime();
-      // The event's own region matters only where no record decides: read lazily, since most events have one.
-      const region = event.region === undefined ? null : eventRegion(event);
+      current = event;
       // One read of the ledger per event: every purpose is judged from the same records.
       const user = env.user_id;
       const last = user === null ? -1 : ledger.entryAt(user, ms);
       const entries = ledger.entries;
       // Reused across events: inspect is synchronous, so no two events judge at once.
       const judged = scratch;
+      while (judged.length < plan.rules.length)
+        judged.push({ outcome: 'valid', record_id: null, reason: '' });
       for (let k = 0; k < plan.rules.length; k++) {
         const rule = plan.rules[k];
-        judged[k] =
-          rule === undefined
-            ? OUTSIDE_CATALOGUE
-            : judgeRule(compiled, rule, entries, plan.purposeIds[k]!, last, user !== null, ms, region);
+        const out = judged[k]!;
+        if (rule === undefined) {
+          out.outcome = 'valid';
+          out.record_id = null;
+          out.reason = 'purpose outside the catalogue';
+        } else judgeRule(out, compiled, rule, entries, plan.purposeIds[k]!, last, user !== null, ms, region);
       }
       let findings: Finding[] = NONE;
       // Formatted once per event, and only when checks are kept.

@@ -2,7 +2,12 @@ import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ConversationEvent, Envelope } from '../../monitor/pipeline/envelope.js';
 import type { ConsentLedger } from './consent-ledger.js';
 import type { ConsentPolicy } from './consent-policy.js';
-import { type ConsentRecord, contentId, readConsentRecord } from './consent-record.js';
+import {
+  type ConsentRecord,
+  type ConsentStatus,
+  consentRecord,
+  readConsentFields,
+} from './consent-record.js';
 import { STATUS_GRANTED } from './ledger-entries.js';
 
 export interface ConsentEventRead {
@@ -44,41 +49,50 @@ export function readConsentEvent(
   if (gpc === true && granted.length === 0 && denied.length === 0) {
     for (const [purpose, rule] of Object.entries(policy.purposes)) if (rule.gpc_opt_out) denied.push(purpose);
   }
-  const common = {
-    user_id: envelope.user_id,
-    occurred_at: envelope.occurred_at,
-    consent_version: event.consent_version,
-    source: event.source,
-    lawful_basis: event.lawful_basis,
-    region: event.region,
-    gpc,
-    consent_mode: event.consent_mode,
-    expires_at: event.expires_at,
-  };
-  // The fields every record of the event shares are read and checked once, with the first purpose.
-  let template: ConsentRecord | null = null;
+  // The fields every record of the event shares are read and checked once.
+  const read = readConsentFields(
+    {
+      user_id: envelope.user_id,
+      occurred_at: envelope.occurred_at,
+      consent_version: event.consent_version,
+      source: event.source,
+      lawful_basis: event.lawful_basis,
+      region: event.region,
+      gpc,
+      consent_mode: event.consent_mode,
+      expires_at: event.expires_at,
+    },
+    policy,
+  );
+  if (!read.ok) {
+    for (const p of granted)
+      problems.push({ attribute: '/purposes_granted', message: `${safeToken(p)}: ${read.error}` });
+    for (const p of denied)
+      problems.push({ attribute: '/purposes_denied', message: `${safeToken(p)}: ${read.error}` });
+    return { records, problems };
+  }
+  const fields = read.fields;
+  // The user's state just before the event: a denial of a purpose granted then is a withdrawal.
+  const before = ledger.entryAt(envelope.user_id, envelope.occurred_ms - 1);
+  const entries = ledger.entries;
   const add = (purpose: string, granting: boolean, attribute: string) => {
-    const before = granting
-      ? -1
-      : ledger.purposeEntryAt(envelope.user_id!, purpose, envelope.occurred_ms! - 1);
-    const status = granting
-      ? 'granted'
-      : before !== -1 && ledger.entries.status(before) === STATUS_GRANTED
-        ? 'withdrawn'
-        : 'denied';
-    // The status is part of the id: an event granting and denying one purpose keeps both, and the denial wins.
-    const recordId = envelope.event_id === null ? undefined : `${envelope.event_id}:${purpose}:${status}`;
-    if (template !== null && Object.hasOwn(policy.purposes, purpose)) {
-      const record: ConsentRecord = { ...template, purpose, status };
-      record.record_id = recordId ?? contentId(record);
-      records.push(record);
+    if (!Object.hasOwn(policy.purposes, purpose)) {
+      problems.push({
+        attribute,
+        message: `${safeToken(purpose)}: purpose is not in the catalogue (detectors.consent.purposes)`,
+      });
       return;
     }
-    const read = readConsentRecord({ ...common, purpose, status, record_id: recordId }, policy);
-    if (read.ok) {
-      records.push(read.record);
-      template = read.record;
-    } else problems.push({ attribute, message: `${safeToken(purpose)}: ${read.error}` });
+    let status: ConsentStatus = 'granted';
+    if (!granting) {
+      const id = entries.purposes.id(purpose);
+      let e = before;
+      while (e !== -1 && entries.purposeId(e) !== id) e = entries.prev(e);
+      status = e !== -1 && entries.status(e) === STATUS_GRANTED ? 'withdrawn' : 'denied';
+    }
+    // The status is part of the id: an event granting and denying one purpose keeps both, and the denial wins.
+    const recordId = envelope.event_id === null ? null : `${envelope.event_id}:${purpose}:${status}`;
+    records.push(consentRecord(fields, purpose, status, recordId));
   };
   for (const p of granted) add(p, true, '/purposes_granted');
   for (const p of denied) add(p, false, '/purposes_denied');

@@ -245,4 +245,26 @@ describe('contentId', () => {
   ])('differs when %s differs', (_field, change) => {
     expect(contentId({ ...fields, ...change })).not.toBe(base.record_id);
   });
+
+  // The time is computed from the fields, not by Date.parse: the two must agree on every valid timestamp.
+  it('gives the same instant as Date.parse for timestamps of every shape', () => {
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pad = (v: number, w = 2) => String(v).padStart(w, '0');
+    for (let i = 0; i < 5000; i++) {
+      const year = 1970 + next(130);
+      const month = 1 + next(12);
+      const day = 1 + next(28);
+      const time = `${pad(next(24))}:${pad(next(60))}:${pad(next(60))}`;
+      const fraction = ['', `.${pad(next(10), 1)}`, `.${pad(next(1000), 3)}`, `.${pad(next(1e6), 6)}`][next(4)];
+      const zone = ['Z', 'z', `+${pad(next(15))}:${pad(next(60))}`, `-${pad(next(13))}:${pad(next(60))}`][next(4)];
+      const text = `${year}-${pad(month)}-${pad(day)}${next(2) ? 'T' : ' '}${time}${fraction}${zone}`;
+      const expected = Date.parse(text.replace(' ', 'T'));
+      expect({ text, ms: parseTimestamp(text)?.ms }).toEqual({ text, ms: expected });
+      expect(parseTimestamp(text)?.iso).toBe(new Date(expected).toISOString());
+    }
+  });
 });

@@ -53,6 +53,9 @@ function daysIn(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** A timestamp already in the form parseTimestamp gives back: its text is its ISO form. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** An RFC 3339 timestamp as UTC ISO text and ms, or null when it is not one. */
 export function parseTimestamp(value: unknown): { iso: string; ms: number } | null {
   if (typeof value !== 'string') return null;
@@ -62,11 +65,27 @@ export function parseTimestamp(value: unknown): { iso: string; ms: number } | nu
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return null;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return null;
-  const ms = Date.parse(value.replace(' ', 'T'));
-  if (Number.isNaN(ms)) return null;
-  return { iso: new Date(ms).toISOString(), ms };
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const sec = Number(m[6]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
+  // From the fields (Date.UTC is far cheaper than Date.parse); years below 100 would be read as 19xx.
+  if (y < 100) {
+    const ms = Date.parse(value.replace(' ', 'T'));
+    return Number.isNaN(ms) ? null : { iso: new Date(ms).toISOString(), ms };
+  }
+  // Fractions beyond milliseconds are cut, as Date.parse cuts them.
+  const fraction = m[7] === undefined ? 0 : Number(`${m[7].slice(1)}00`.slice(0, 3));
+  const zone = m[8]!;
+  let offset = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec, fraction) - offset;
+  return { iso: CANONICAL.test(value) ? value : new Date(ms).toISOString(), ms };
 }
 
 function text(
@@ -87,16 +106,112 @@ function bool(value: unknown): boolean | null | undefined {
   return undefined;
 }
 
+/** What a record says besides its purpose, status and id: what every record of one consent change shares. */
+export interface ConsentFields {
+  user_id: string;
+  occurred_at: string;
+  occurred_ms: number;
+  consent_version: string | null;
+  source: string | null;
+  lawful_basis: LawfulBasis | null;
+  region: string | null;
+  gpc: boolean | null;
+  consent_mode: ConsentRecord['consent_mode'];
+  expires_at: string | null;
+  expires_ms: number | undefined;
+}
+
 /**
- * A ledger record from loosely typed input (an import row, NDJSON or CSV,
- * with Consent Mode signals as `consent_mode.ad_storage` or an object), checked
- * against the policy: a known purpose and region, a real timestamp. Errors
- * name the field and never echo its value, which may be personal data.
+ * The fields of a record besides purpose, status and id from loosely typed
+ * input (an import row, NDJSON or CSV, with Consent Mode signals as
+ * `consent_mode.ad_storage` or an object), checked against the policy: a
+ * known region, real timestamps. Errors name the field and never echo its
+ * value, which may be personal data.
  */
-export function readConsentRecord(input: Record<string, unknown>, policy: ConsentPolicy): ReadResult {
+export function readConsentFields(
+  input: Record<string, unknown>,
+  policy: ConsentPolicy,
+): { ok: true; fields: ConsentFields } | { ok: false; error: string } {
   const user = input.user_id;
   if (typeof user !== 'string' || user.length === 0) return { ok: false, error: 'user_id is missing' };
   if (user.length > MAX_TEXT) return { ok: false, error: `user_id is longer than ${MAX_TEXT} characters` };
+  const time = parseTimestamp(input.occurred_at);
+  if (time === null) return { ok: false, error: 'occurred_at is not an RFC 3339 timestamp' };
+  const version = text(input.consent_version, 'consent_version');
+  if (!version.ok) return version;
+  const source = text(input.source, 'source');
+  if (!source.ok) return source;
+  const basis = text(input.lawful_basis, 'lawful_basis');
+  if (!basis.ok) return basis;
+  if (basis.value !== null && !(LAWFUL_BASES as readonly string[]).includes(basis.value)) {
+    return { ok: false, error: `lawful_basis must be one of ${LAWFUL_BASES.join(', ')}` };
+  }
+  const region = text(input.region, 'region');
+  if (!region.ok) return region;
+  if (region.value !== null && !knownRegion(policy, region.value)) {
+    return { ok: false, error: 'region is outside the catalogue (opt_in_regions, opt_out_regions)' };
+  }
+  const expiresText = text(input.expires_at, 'expires_at');
+  if (!expiresText.ok) return expiresText;
+  let expires: { iso: string; ms: number } | null = null;
+  if (expiresText.value !== null) {
+    expires = parseTimestamp(expiresText.value);
+    if (expires === null) return { ok: false, error: 'expires_at is not an RFC 3339 timestamp' };
+  }
+  const gpc = bool(input.gpc);
+  if (gpc === undefined) return { ok: false, error: 'gpc must be true or false' };
+  const mode = readConsentMode(input);
+  if (typeof mode === 'string') return { ok: false, error: mode };
+  return {
+    ok: true,
+    fields: {
+      user_id: user,
+      occurred_at: time.iso,
+      occurred_ms: time.ms,
+      consent_version: version.value,
+      source: source.value,
+      lawful_basis: basis.value as LawfulBasis | null,
+      region: region.value,
+      gpc,
+      consent_mode: mode,
+      expires_at: expires?.iso ?? null,
+      expires_ms: expires?.ms,
+    },
+  };
+}
+
+/** A record from checked fields; without an id, one made from its content, so a re-import records nothing twice. */
+export function consentRecord(
+  f: ConsentFields,
+  purpose: string,
+  status: ConsentStatus,
+  recordId: string | null,
+): ConsentRecord {
+  const record: ConsentRecord = {
+    record_id: recordId ?? '',
+    user_id: f.user_id,
+    purpose,
+    status,
+    occurred_at: f.occurred_at,
+    occurred_ms: f.occurred_ms,
+    consent_version: f.consent_version,
+    source: f.source,
+    lawful_basis: f.lawful_basis,
+    region: f.region,
+    gpc: f.gpc,
+    consent_mode: f.consent_mode,
+    expires_at: f.expires_at,
+    expires_ms: f.expires_ms,
+  };
+  if (recordId === null) record.record_id = contentId(record);
+  return record;
+}
+
+/** A known purpose and status, or why not. */
+function readPurposeAndStatus(
+  input: Record<string, unknown>,
+  policy: ConsentPolicy,
+): { ok: true; purpose: string; status: ConsentStatus } | { ok: false; error: string } {
   const purpose = input.purpose;
   if (typeof purpose !== 'string' || purpose.length === 0) return { ok: false, error: 'purpose is missing' };
   if (!Object.hasOwn(policy.purposes, purpose)) {
@@ -106,49 +221,20 @@ export function readConsentRecord(input: Record<string, unknown>, policy: Consen
   if (typeof status !== 'string' || !(CONSENT_STATUSES as readonly string[]).includes(status)) {
     return { ok: false, error: 'status must be granted, denied or withdrawn' };
   }
-  const time = parseTimestamp(input.occurred_at);
-  if (time === null) return { ok: false, error: 'occurred_at is not an RFC 3339 timestamp' };
-  const fields: Record<string, string | null> = {};
-  for (const f of ['consent_version', 'source', 'lawful_basis', 'region', 'record_id', 'expires_at']) {
-    const t = text(input[f], f);
-    if (!t.ok) return t;
-    fields[f] = t.value;
-  }
-  const basis = fields.lawful_basis ?? null;
-  if (basis !== null && !(LAWFUL_BASES as readonly string[]).includes(basis)) {
-    return { ok: false, error: `lawful_basis must be one of ${LAWFUL_BASES.join(', ')}` };
-  }
-  const region = fields.region ?? null;
-  if (region !== null && !knownRegion(policy, region)) {
-    return { ok: false, error: 'region is outside the catalogue (opt_in_regions, opt_out_regions)' };
-  }
-  let expires: { iso: string; ms: number } | null = null;
-  if (fields.expires_at !== null) {
-    expires = parseTimestamp(fields.expires_at);
-    if (expires === null) return { ok: false, error: 'expires_at is not an RFC 3339 timestamp' };
-  }
-  const gpc = bool(input.gpc);
-  if (gpc === undefined) return { ok: false, error: 'gpc must be true or false' };
-  const mode = readConsentMode(input);
-  if (typeof mode === 'string') return { ok: false, error: mode };
-  const record: ConsentRecord = {
-    record_id: '',
-    user_id: user,
-    purpose,
-    status: status as ConsentStatus,
-    occurred_at: time.iso,
-    occurred_ms: time.ms,
-    consent_version: fields.consent_version ?? null,
-    source: fields.source ?? null,
-    lawful_basis: basis as LawfulBasis | null,
-    region,
-    gpc,
-    consent_mode: mode,
-    expires_at: expires?.iso ?? null,
-    expires_ms: expires?.ms,
-  };
-  record.record_id = fields.record_id ?? contentId(record);
-  return { ok: true, record };
+  return { ok: true, purpose, status: status as ConsentStatus };
+}
+
+/** A ledger record from loosely typed input (see readConsentFields), with a purpose in the catalogue and a status. */
+export function readConsentRecord(input: Record<string, unknown>, policy: ConsentPolicy): ReadResult {
+  const user = input.user_id;
+  if (typeof user !== 'string' || user.length === 0) return { ok: false, error: 'user_id is missing' };
+  const ps = readPurposeAndStatus(input, policy);
+  if (!ps.ok) return ps;
+  const read = readConsentFields(input, policy);
+  if (!read.ok) return read;
+  const id = text(input.record_id, 'record_id');
+  if (!id.ok) return id;
+  return { ok: true, record: consentRecord(read.fields, ps.purpose, ps.status, id.value) };
 }
 
 /** Consent Mode signals from `consent_mode: {...}` or flat `consent_mode.<signal>` columns; a string is an error. */

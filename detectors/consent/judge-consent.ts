@@ -66,17 +66,24 @@ function expiryOf(entries: LedgerEntries, e: number, rule: PurposeRule): number 
   return Number.isNaN(own) ? entries.ms(e) + rule.expiryMs : own;
 }
 
-const OUTSIDE: Judgement = { outcome: 'valid', record_id: null, reason: 'purpose outside the catalogue' };
+/** Fills `out` with a judgement: the hot path reuses one object per purpose instead of allocating. */
+function set(out: Judgement, outcome: Judgement['outcome'], recordId: string | null, reason: string): void {
+  out.outcome = outcome;
+  out.record_id = recordId;
+  out.reason = reason;
+}
 
 /**
  * Whether processing the rule's purpose at event time `ms` was lawful,
  * from the user's ledger entries as of the event (`last`, from
- * ledger.entryAt; -1 when there are none): processing before a withdrawal
- * stays lawful, after it is not. `purposeId` is the purpose's id in the
- * ledger (entries.purposes.id), `hasUser` is false for an event naming no
- * user, `region` is the event's region.
+ * ledger.entryAt; -1 when there are none), written into `out`: processing
+ * before a withdrawal stays lawful, after it is not. `purposeId` is the
+ * purpose's id in the ledger (entries.purposes.id), `hasUser` is false for
+ * an event naming no user. `region()` gives the event's own region; it is
+ * asked only when no record decides, since most events never need it.
  */
 export function judgeRule(
+  out: Judgement,
   policy: CompiledPolicy,
   rule: PurposeRule,
   entries: LedgerEntries,
@@ -84,83 +91,67 @@ export function judgeRule(
   last: number,
   hasUser: boolean,
   ms: number,
-  region: string | null,
-): Judgement {
+  region: () => string | null,
+): void {
   const purpose = rule.purpose;
   if (!hasUser) {
-    if (!rule.needsConsent) return { outcome: 'valid', record_id: null, reason: rule.basis };
-    if (policy.allowsWithoutRecord(region)) {
-      return { outcome: 'valid', record_id: null, reason: 'opt-out region, no user to have objected' };
-    }
-    return {
-      outcome: 'consent_missing',
-      record_id: null,
-      reason: 'the event names no user to check consent for',
-    };
+    if (!rule.needsConsent) set(out, 'valid', null, rule.basis);
+    else if (policy.allowsWithoutRecord(region())) {
+      set(out, 'valid', null, 'opt-out region, no user to have objected');
+    } else set(out, 'consent_missing', null, 'the event names no user to check consent for');
+    return;
   }
   if (rule.gpcOptOut && gpcOf(entries, last)) {
-    return {
-      outcome: 'gpc_opt_out',
-      record_id: null,
-      reason: `a Global Privacy Control signal opts the user out of ${purpose}`,
-    };
+    set(out, 'gpc_opt_out', null, `a Global Privacy Control signal opts the user out of ${purpose}`);
+    return;
   }
   const e = entryFor(entries, last, purposeId);
-  const recordId = e === -1 ? null : entries.recordId(e);
-  const status = e === -1 ? -1 : entries.status(e);
+  if (e === -1) {
+    if (!rule.needsConsent) set(out, 'valid', null, rule.basis);
+    else if (policy.allowsWithoutRecord(region() ?? regionOf(entries, last))) {
+      set(out, 'valid', null, 'opt-out region, no objection recorded');
+    } else set(out, 'consent_missing', null, `no consent record for ${purpose}`);
+    return;
+  }
+  const recordId = entries.recordId(e);
+  const status = entries.status(e);
   if (!rule.needsConsent) {
     // A basis that needs no consent still yields to an explicit objection.
-    if (e !== -1 && status !== STATUS_GRANTED) {
-      return { outcome: 'consent_denied', record_id: recordId, reason: `the user objected to ${purpose}` };
-    }
-    return { outcome: 'valid', record_id: recordId, reason: rule.basis };
-  }
-  if (e === -1) {
-    if (policy.allowsWithoutRecord(region ?? regionOf(entries, last))) {
-      return { outcome: 'valid', record_id: null, reason: 'opt-out region, no objection recorded' };
-    }
-    return { outcome: 'consent_missing', record_id: null, reason: `no consent record for ${purpose}` };
+    if (status !== STATUS_GRANTED) set(out, 'consent_denied', recordId, `the user objected to ${purpose}`);
+    else set(out, 'valid', recordId, rule.basis);
+    return;
   }
   if (status === STATUS_WITHDRAWN) {
-    return {
-      outcome: 'consent_withdrawn',
-      record_id: recordId,
-      reason: `consent to ${purpose} was withdrawn before the event`,
-    };
+    set(out, 'consent_withdrawn', recordId, `consent to ${purpose} was withdrawn before the event`);
+    return;
   }
   if (status === STATUS_DENIED) {
-    return { outcome: 'consent_denied', record_id: recordId, reason: `the user denied ${purpose}` };
+    set(out, 'consent_denied', recordId, `the user denied ${purpose}`);
+    return;
   }
   if (rule.consentModeSignal !== -1 && entries.mode(e, rule.consentModeSignal) === MODE_DENIED) {
-    return {
-      outcome: 'consent_denied',
-      record_id: recordId,
-      reason: `Consent Mode ${rule.consentMode} is denied`,
-    };
+    set(out, 'consent_denied', recordId, `Consent Mode ${rule.consentMode} is denied`);
+    return;
   }
   const basis = entries.basis(e);
   if (basis !== null && basis !== 'consent') {
-    return {
-      outcome: 'consent_basis_invalid',
-      record_id: recordId,
-      reason: `${purpose} needs consent but was recorded under ${basis}`,
-    };
+    set(out, 'consent_basis_invalid', recordId, `${purpose} needs consent but was recorded under ${basis}`);
+    return;
   }
   if (ms >= expiryOf(entries, e, rule)) {
-    return {
-      outcome: 'consent_expired',
-      record_id: recordId,
-      reason: `consent to ${purpose} had expired at the event`,
-    };
+    set(out, 'consent_expired', recordId, `consent to ${purpose} had expired at the event`);
+    return;
   }
   if (rule.currentVersion !== null && entries.version(e) !== rule.currentVersion) {
-    return {
-      outcome: 'consent_version_stale',
-      record_id: recordId,
-      reason: `consent to ${purpose} was given to another version of the consent text than the current one`,
-    };
+    set(
+      out,
+      'consent_version_stale',
+      recordId,
+      `consent to ${purpose} was given to another version of the consent text than the current one`,
+    );
+    return;
   }
-  return { outcome: 'valid', record_id: recordId, reason: 'consent granted' };
+  set(out, 'valid', recordId, 'consent granted');
 }
 
 /** Whether processing `purpose` for the user at `ms` was lawful, reading the ledger: for callers judging a single purpose. */
@@ -172,10 +163,22 @@ export function judgeConsent(
   ms: number,
   region: string | null,
 ): Judgement {
+  const out: Judgement = { outcome: 'valid', record_id: null, reason: 'purpose outside the catalogue' };
   const compiled = compilePolicy(policy);
   const rule = compiled.rules.get(purpose);
-  if (rule === undefined) return OUTSIDE;
+  if (rule === undefined) return out;
   const last = userId === null ? -1 : ledger.entryAt(userId, ms);
   const entries = ledger.entries;
-  return judgeRule(compiled, rule, entries, entries.purposes.id(purpose), last, userId !== null, ms, region);
+  judgeRule(
+    out,
+    compiled,
+    rule,
+    entries,
+    entries.purposes.id(purpose),
+    last,
+    userId !== null,
+    ms,
+    () => region,
+  );
+  return out;
 }
