@@ -19,7 +19,7 @@ import {
   compilePolicy,
   type PurposeRule,
 } from './consent-policy.js';
-import { type Judgement, judgeRule } from './judge-consent.js';
+import { type EntryJudgement, judgeRule } from './judge-consent.js';
 
 export const CONSENT_DETECTOR = 'consent';
 /** The contract whose events feed the ledger instead of being checked against it. */
@@ -142,10 +142,20 @@ export function createConsentDetector(
 ): Detector {
   const policy = config;
   const compiled = compilePolicy(policy);
-  const scratch: Judgement[] = [];
+  const scratch: EntryJudgement[] = [];
   // The event's own region matters only where no record decides: read lazily (most events never need it),
   // through one function over the event being inspected rather than a closure per event.
   let current: ConversationEvent = {};
+  // A batch's events share one detection time (one Date): formatted once per batch, not per event.
+  let lastNow: Date | null = null;
+  let lastIso = '';
+  const isoOf = (now: Date): string => {
+    if (now !== lastNow) {
+      lastNow = now;
+      lastIso = now.toISOString();
+    }
+    return lastIso;
+  };
   const region = () => eventRegion(current);
   // Per detector: a plan's purpose ids belong to this detector's ledger.
   const plans = new WeakMap<Contract, ConsentPlan>();
@@ -171,20 +181,19 @@ export function createConsentDetector(
       const entries = ledger.entries;
       // Reused across events: inspect is synchronous, so no two events judge at once.
       const judged = scratch;
-      while (judged.length < plan.rules.length)
-        judged.push({ outcome: 'valid', record_id: null, reason: '' });
+      while (judged.length < plan.rules.length) judged.push({ outcome: 'valid', entry: -1, reason: '' });
       for (let k = 0; k < plan.rules.length; k++) {
         const rule = plan.rules[k];
         const out = judged[k]!;
         if (rule === undefined) {
           out.outcome = 'valid';
-          out.record_id = null;
+          out.entry = -1;
           out.reason = 'purpose outside the catalogue';
         } else judgeRule(out, compiled, rule, entries, plan.purposeIds[k]!, last, user !== null, ms, region);
       }
       let findings: Finding[] = NONE;
       // Formatted once per event, and only when checks are kept.
-      const detectedAt = sinks.check ? ctx.now.toISOString() : '';
+      const detectedAt = sinks.check ? isoOf(ctx.now) : '';
       for (let k = 0; k < plan.declared; k++) {
         const purpose = plan.purposes[k]!;
         const j = judged[k]!;
@@ -198,13 +207,14 @@ export function createConsentDetector(
             channel: env.channel,
             user_id: user ?? '',
             outcome: j.outcome,
-            record_id: j.record_id,
+            record_id: j.entry === -1 ? null : entries.recordId(j.entry),
             detected_at: detectedAt,
           });
         }
         if (j.outcome === 'valid') continue;
         if (findings === NONE) findings = [];
-        findings.push(finding(j.outcome, purpose, null, j.reason, j.record_id, env, ctx));
+        const recordId = j.entry === -1 ? null : entries.recordId(j.entry);
+        findings.push(finding(j.outcome, purpose, null, j.reason, recordId, env, ctx));
       }
       for (const gate of plan.gated) {
         // The attribute is looked up only when one of its purposes is not valid: most events have consent.
@@ -225,7 +235,7 @@ export function createConsentDetector(
               purpose,
               gate.pointer,
               `${gate.pointer} is present but needs ${purpose} consent (${j.reason})`,
-              j.record_id,
+              j.entry === -1 ? null : entries.recordId(j.entry),
               env,
               ctx,
             ),

@@ -1,5 +1,6 @@
 import type { ConsentRecord } from './consent-record.js';
 import { GPC_NONE, GPC_TRUE, LedgerEntries } from './ledger-entries.js';
+import { RecentUsers } from './recent-users.js';
 
 /** Where the ledger keeps records durably: the store, or nothing (a batch check of one file). */
 export interface LedgerBacking {
@@ -15,6 +16,8 @@ const LOADED = 2;
 /** The users map's value for a user with no records (loaded from the backing, or erased): unread, read. */
 const EMPTY = -1;
 const EMPTY_USED = -2;
+/** Users per generation of the recent-users map: a few thousand conversations under way at once. */
+const RECENT_USERS = 4096;
 /** A user met through a new record, whose records in the backing are not loaded yet (never left in the map). */
 const NOT_LOADED = -3;
 
@@ -44,6 +47,7 @@ export class ConsentLedger {
   readonly entries = new LedgerEntries();
   /** User id to the user's newest entry, or EMPTY / EMPTY_USED. */
   private readonly users = new Map<string, number>();
+  private readonly recent = new RecentUsers(RECENT_USERS);
   private pending: ConsentRecord[] = [];
   private hits = 0;
   private misses = 0;
@@ -99,10 +103,14 @@ export class ConsentLedger {
    * purpose from it.
    */
   entryAt(userId: string, ms: number): number {
-    const head = this.users.get(userId);
-    if (head === undefined) return -1;
+    let head = this.recent.get(userId);
+    if (head === undefined) {
+      head = this.users.get(userId);
+      if (head === undefined) return -1;
+      this.recent.add(userId, head);
+    }
     if (head < 0) {
-      if (head === EMPTY) this.users.set(userId, EMPTY_USED);
+      if (head === EMPTY) this.setHead(userId, EMPTY_USED);
       return -1;
     }
     const entries = this.entries;
@@ -160,6 +168,7 @@ export class ConsentLedger {
   forget(userId: string): void {
     this.release(this.users.get(userId) ?? -1);
     this.users.delete(userId);
+    this.recent.delete(userId);
     this.pending = this.pending.filter((r) => r.user_id !== userId);
   }
 
@@ -217,7 +226,7 @@ export class ConsentLedger {
               : LOADED;
       entries.setPrev(e, head < 0 ? -1 : head);
       entries.setFlags(e, flags);
-      this.users.set(r.user_id, e);
+      this.setHead(r.user_id, e);
       return true;
     }
     let after = head;
@@ -226,6 +235,12 @@ export class ConsentLedger {
     entries.setPrev(e, entries.prev(after));
     entries.setPrev(after, e);
     return true;
+  }
+
+  /** A user's new value, in the users map and wherever it is remembered. */
+  private setHead(userId: string, value: number): void {
+    this.users.set(userId, value);
+    this.recent.update(userId, value);
   }
 
   private release(head: number): void {
@@ -248,11 +263,16 @@ export class ConsentLedger {
       this.users.delete(oldest);
       // Only with room for no one: the user is not kept.
       if (oldest === userId) break;
-      if (head === EMPTY_USED) this.users.set(oldest, EMPTY);
-      else if (head >= 0 && (this.entries.flags(head) & USED) !== 0) {
+      if (head === EMPTY_USED) {
+        this.users.set(oldest, EMPTY);
+        this.recent.update(oldest, EMPTY);
+      } else if (head >= 0 && (this.entries.flags(head) & USED) !== 0) {
         this.entries.setFlags(head, this.entries.flags(head) & ~USED);
         this.users.set(oldest, head);
-      } else this.release(head);
+      } else {
+        this.release(head);
+        this.recent.delete(oldest);
+      }
     }
     return value;
   }

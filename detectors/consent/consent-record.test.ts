@@ -259,8 +259,12 @@ describe('contentId', () => {
       const month = 1 + next(12);
       const day = 1 + next(28);
       const time = `${pad(next(24))}:${pad(next(60))}:${pad(next(60))}`;
-      const fraction = ['', `.${pad(next(10), 1)}`, `.${pad(next(1000), 3)}`, `.${pad(next(1e6), 6)}`][next(4)];
-      const zone = ['Z', 'z', `+${pad(next(15))}:${pad(next(60))}`, `-${pad(next(13))}:${pad(next(60))}`][next(4)];
+      const fraction = ['', `.${pad(next(10), 1)}`, `.${pad(next(1000), 3)}`, `.${pad(next(1e6), 6)}`][
+        next(4)
+      ];
+      const zone = ['Z', 'z', `+${pad(next(15))}:${pad(next(60))}`, `-${pad(next(13))}:${pad(next(60))}`][
+        next(4)
+      ];
       const text = `${year}-${pad(month)}-${pad(day)}${next(2) ? 'T' : ' '}${time}${fraction}${zone}`;
       const expected = Date.parse(text.replace(' ', 'T'));
       expect({ text, ms: parseTimestamp(text)?.ms }).toEqual({ text, ms: expected });

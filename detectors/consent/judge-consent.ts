@@ -37,6 +37,18 @@ export interface Judgement {
   reason: string;
 }
 
+/**
+ * A judgement as the hot path makes it: the ledger entry that applied
+ * (-1 for none) rather than its record id, which is read only when a check
+ * or finding needs it.
+ */
+export interface EntryJudgement {
+  outcome: Judgement['outcome'];
+  /** The ledger entry of the record that applied, -1 for none. */
+  entry: number;
+  reason: string;
+}
+
 /** The purpose's entry: the first from `last` (the entry in force at the event) back. */
 function entryFor(entries: LedgerEntries, last: number, purposeId: number): number {
   let e = last;
@@ -67,9 +79,9 @@ function expiryOf(entries: LedgerEntries, e: number, rule: PurposeRule): number 
 }
 
 /** Fills `out` with a judgement: the hot path reuses one object per purpose instead of allocating. */
-function set(out: Judgement, outcome: Judgement['outcome'], recordId: string | null, reason: string): void {
+function set(out: EntryJudgement, outcome: Judgement['outcome'], entry: number, reason: string): void {
   out.outcome = outcome;
-  out.record_id = recordId;
+  out.entry = entry;
   out.reason = reason;
 }
 
@@ -83,7 +95,7 @@ function set(out: Judgement, outcome: Judgement['outcome'], recordId: string | n
  * asked only when no record decides, since most events never need it.
  */
 export function judgeRule(
-  out: Judgement,
+  out: EntryJudgement,
   policy: CompiledPolicy,
   rule: PurposeRule,
   entries: LedgerEntries,
@@ -95,63 +107,62 @@ export function judgeRule(
 ): void {
   const purpose = rule.purpose;
   if (!hasUser) {
-    if (!rule.needsConsent) set(out, 'valid', null, rule.basis);
+    if (!rule.needsConsent) set(out, 'valid', -1, rule.basis);
     else if (policy.allowsWithoutRecord(region())) {
-      set(out, 'valid', null, 'opt-out region, no user to have objected');
-    } else set(out, 'consent_missing', null, 'the event names no user to check consent for');
+      set(out, 'valid', -1, 'opt-out region, no user to have objected');
+    } else set(out, 'consent_missing', -1, 'the event names no user to check consent for');
     return;
   }
   if (rule.gpcOptOut && gpcOf(entries, last)) {
-    set(out, 'gpc_opt_out', null, `a Global Privacy Control signal opts the user out of ${purpose}`);
+    set(out, 'gpc_opt_out', -1, `a Global Privacy Control signal opts the user out of ${purpose}`);
     return;
   }
   const e = entryFor(entries, last, purposeId);
   if (e === -1) {
-    if (!rule.needsConsent) set(out, 'valid', null, rule.basis);
+    if (!rule.needsConsent) set(out, 'valid', -1, rule.basis);
     else if (policy.allowsWithoutRecord(region() ?? regionOf(entries, last))) {
-      set(out, 'valid', null, 'opt-out region, no objection recorded');
-    } else set(out, 'consent_missing', null, `no consent record for ${purpose}`);
+      set(out, 'valid', -1, 'opt-out region, no objection recorded');
+    } else set(out, 'consent_missing', -1, `no consent record for ${purpose}`);
     return;
   }
-  const recordId = entries.recordId(e);
   const status = entries.status(e);
   if (!rule.needsConsent) {
     // A basis that needs no consent still yields to an explicit objection.
-    if (status !== STATUS_GRANTED) set(out, 'consent_denied', recordId, `the user objected to ${purpose}`);
-    else set(out, 'valid', recordId, rule.basis);
+    if (status !== STATUS_GRANTED) set(out, 'consent_denied', e, `the user objected to ${purpose}`);
+    else set(out, 'valid', e, rule.basis);
     return;
   }
   if (status === STATUS_WITHDRAWN) {
-    set(out, 'consent_withdrawn', recordId, `consent to ${purpose} was withdrawn before the event`);
+    set(out, 'consent_withdrawn', e, `consent to ${purpose} was withdrawn before the event`);
     return;
   }
   if (status === STATUS_DENIED) {
-    set(out, 'consent_denied', recordId, `the user denied ${purpose}`);
+    set(out, 'consent_denied', e, `the user denied ${purpose}`);
     return;
   }
   if (rule.consentModeSignal !== -1 && entries.mode(e, rule.consentModeSignal) === MODE_DENIED) {
-    set(out, 'consent_denied', recordId, `Consent Mode ${rule.consentMode} is denied`);
+    set(out, 'consent_denied', e, `Consent Mode ${rule.consentMode} is denied`);
     return;
   }
   const basis = entries.basis(e);
   if (basis !== null && basis !== 'consent') {
-    set(out, 'consent_basis_invalid', recordId, `${purpose} needs consent but was recorded under ${basis}`);
+    set(out, 'consent_basis_invalid', e, `${purpose} needs consent but was recorded under ${basis}`);
     return;
   }
   if (ms >= expiryOf(entries, e, rule)) {
-    set(out, 'consent_expired', recordId, `consent to ${purpose} had expired at the event`);
+    set(out, 'consent_expired', e, `consent to ${purpose} had expired at the event`);
     return;
   }
   if (rule.currentVersion !== null && entries.version(e) !== rule.currentVersion) {
     set(
       out,
       'consent_version_stale',
-      recordId,
+      e,
       `consent to ${purpose} was given to another version of the consent text than the current one`,
     );
     return;
   }
-  set(out, 'valid', recordId, 'consent granted');
+  set(out, 'valid', e, 'consent granted');
 }
 
 /** Whether processing `purpose` for the user at `ms` was lawful, reading the ledger: for callers judging a single purpose. */
@@ -163,12 +174,13 @@ export function judgeConsent(
   ms: number,
   region: string | null,
 ): Judgement {
-  const out: Judgement = { outcome: 'valid', record_id: null, reason: 'purpose outside the catalogue' };
   const compiled = compilePolicy(policy);
   const rule = compiled.rules.get(purpose);
-  if (rule === undefined) return out;
+  if (rule === undefined)
+    return { outcome: 'valid', record_id: null, reason: 'purpose outside the catalogue' };
   const last = userId === null ? -1 : ledger.entryAt(userId, ms);
   const entries = ledger.entries;
+  const out: EntryJudgement = { outcome: 'valid', entry: -1, reason: '' };
   judgeRule(
     out,
     compiled,
@@ -180,5 +192,9 @@ export function judgeConsent(
     ms,
     () => region,
   );
-  return out;
+  return {
+    outcome: out.outcome,
+    record_id: out.entry === -1 ? null : entries.recordId(out.entry),
+    reason: out.reason,
+  };
 }

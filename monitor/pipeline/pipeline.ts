@@ -70,6 +70,11 @@ export class Pipeline {
   private readonly clock: () => Date;
   private redactor: EventRedactor | undefined;
   private readonly piiAnalyzer: PiiAnalyzer;
+  /**
+   * The envelopes prepare() read, by batch, for the processBatch of the same
+   * items so each is read once; by batch because requests prepare concurrently.
+   */
+  private readonly prepared = new WeakMap<readonly BatchItem[], Array<Envelope | undefined>>();
   /** Latest event time seen (ms): the clock of batch checks over historical files. */
   private latestEventMs = Number.NEGATIVE_INFINITY;
 
@@ -103,11 +108,16 @@ export class Pipeline {
     const preparing = this.detectors.filter((d) => d.prepare);
     if (preparing.length === 0) return;
     const envelopes: Envelope[] = [];
-    for (const item of items) {
+    const byItem: Array<Envelope | undefined> = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (!item.ok || item.value === null || typeof item.value !== 'object' || Array.isArray(item.value))
         continue;
-      envelopes.push(readEnvelope(item.value as ConversationEvent, this.fields));
+      const envelope = readEnvelope(item.value as ConversationEvent, this.fields);
+      envelopes.push(envelope);
+      byItem[i] = envelope;
     }
+    this.prepared.set(items, byItem);
     for (const d of preparing) await d.prepare!(envelopes);
   }
 
@@ -121,8 +131,10 @@ export class Pipeline {
     // Counted per batch, then added to prom-client once per label set: label hashing per event would dominate.
     const eventCounts = new Map<string, number>();
     let accepted = 0;
+    const prepared = this.prepared.get(items);
+    if (prepared) this.prepared.delete(items);
     for (let i = 0; i < items.length; i++) {
-      const { result, resolved, event, named } = this.processOne(items[i]!, mode, now);
+      const { result, resolved, event, named } = this.processOne(items[i]!, mode, now, prepared?.[i]);
       results[i] = result;
       if (result.status !== 'rejected') accepted++;
       // contractLabels keeps only names the registry declared, so traffic cannot invent series.
@@ -207,6 +219,7 @@ export class Pipeline {
     item: BatchItem,
     mode: Mode,
     now: Date,
+    prepared: Envelope | undefined,
   ): {
     result: EventResult;
     resolved: ResolvedContract | null;
@@ -221,7 +234,7 @@ export class Pipeline {
       return this.refuse(null, null, `the event is ${what}, not a JSON object`, now);
     }
     const event = value as ConversationEvent;
-    const envelope = readEnvelope(event, this.fields);
+    const envelope = prepared ?? readEnvelope(event, this.fields);
     if (envelope.event_id !== null) envelope.event_id = this.safeEventId(envelope.event_id);
     const shapeProblem = checkShape(event, this.limits);
     if (shapeProblem) return this.refuse(envelope, null, shapeProblem, now);
