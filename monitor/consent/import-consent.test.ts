@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
 import { buildConfig } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { testStores } from '../store/test-stores.js';
@@ -213,6 +214,59 @@ describe.each(testStores())('importConsent on $name', (target) => {
     expect(err).toBeInstanceOf(ImportAbortedError);
     expect(err.during).toBe('write');
     expect(err.summary).toMatchObject({ lines: 3, recorded: 0 });
+  });
+});
+
+describe('importConsent: batches written at once', () => {
+  /** A store that takes a while per batch, keeps the first record of each id, and notes how many batches it held at once. */
+  function slowStore() {
+    const kept = new Map<string, ConsentRecord>();
+    let open = 0;
+    const seen = { most: 0 };
+    return {
+      kept,
+      seen,
+      async insertRecords(records: readonly ConsentRecord[]): Promise<number> {
+        open++;
+        seen.most = Math.max(seen.most, open);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        let fresh = 0;
+        for (const r of records) {
+          if (kept.has(r.record_id)) continue;
+          kept.set(r.record_id, r);
+          fresh++;
+        }
+        open--;
+        return fresh;
+      },
+    };
+  }
+  const row = (line: number, id: string, status: string): ConsentFileRow => ({
+    line,
+    row: { record_id: id, user_id: JANE, purpose: 'analytics', status, occurred_at: '2026-03-01T10:00:00Z' },
+  });
+
+  it('writes two batches at once while the next is read', async () => {
+    const store = slowStore();
+    const rows = [1, 2, 3, 4, 5, 6].map((i) => row(i, `cmp-${i}`, 'granted'));
+    const summary = await importConsent(rows, policy, store, { batchSize: 2 });
+    expect(summary).toMatchObject({ recorded: 6, duplicates: 0 });
+    expect(store.seen.most).toBe(2);
+  });
+
+  it('holds a batch back until a batch with one of its record ids is written, so the first row wins', async () => {
+    const store = slowStore();
+    // cmp-1 comes back in the next batch with another status: the first one must be the one kept.
+    const rows = [
+      row(1, 'cmp-1', 'granted'),
+      row(2, 'cmp-2', 'granted'),
+      row(3, 'cmp-1', 'denied'),
+      row(4, 'cmp-3', 'granted'),
+    ];
+    const summary = await importConsent(rows, policy, store, { batchSize: 2 });
+    expect(summary).toMatchObject({ recorded: 3, duplicates: 1 });
+    expect(store.kept.get('cmp-1')?.status).toBe('granted');
+    expect(store.seen.most).toBe(1);
   });
 });
 

@@ -6,6 +6,12 @@ import type { ConsentFileRow } from './read-consent-file.js';
 
 /** Records per insertRecords call: one transaction each. */
 export const IMPORT_BATCH = 5000;
+/**
+ * Batches written at once. Two keep a PostgreSQL server busy on one batch
+ * while the next is inserted, and this process reads and checks a third:
+ * one at a time, each side waited for the other.
+ */
+export const IMPORT_WRITERS = 2;
 /** Rejected rows listed in the summary; the rest are only counted. */
 export const IMPORT_MAX_ERRORS = 100;
 
@@ -31,6 +37,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   batchSize?: number;
   maxErrors?: number;
+  /** Batches written at once (each its own transaction and connection on PostgreSQL). */
+  writers?: number;
   /** Called after each batch is in the store, with the totals so far. */
   onBatch?: (progress: Omit<ImportSummary, 'seconds'>) => void;
 }
@@ -60,9 +68,11 @@ export class ImportAbortedError extends Error {
  * Record ids make it idempotent: importing the same rows again records
  * nothing new and counts them as duplicates.
  *
- * One batch is written while the next is read and checked, so a server
- * database and the parsing work at the same time; batches still land in
- * file order, one after another.
+ * Up to IMPORT_WRITERS batches are written while the next is read and
+ * checked, so a server database and the parsing work at the same time.
+ * Batches written at once may commit in either order (the audit log
+ * chains them in commit order), but a batch holding a record id of one
+ * being written waits for it, so the first row with an id always wins.
  */
 export async function importConsent(
   rows: AsyncIterable<ConsentFileRow> | Iterable<ConsentFileRow>,
@@ -72,6 +82,7 @@ export async function importConsent(
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? IMPORT_BATCH;
   const maxErrors = opts.maxErrors ?? IMPORT_MAX_ERRORS;
+  const writers = opts.writers ?? IMPORT_WRITERS;
   const started = performance.now();
   const totals = { lines: 0, recorded: 0, duplicates: 0, rejected: 0, errors: [] as ImportError[] };
   const summary = (): ImportSummary => ({
@@ -80,22 +91,27 @@ export async function importConsent(
     seconds: (performance.now() - started) / 1000,
   });
 
-  let inFlight: Promise<void> | null = null;
-  /** Waits for the batch being written; its failure surfaces here. */
+  // Batches being written, oldest first, with their record ids.
+  const inFlight: Array<{ written: Promise<void>; ids: Set<string> }> = [];
+  /** Waits for every batch being written; the first failure surfaces here. */
   const settle = async () => {
-    const pending = inFlight;
-    inFlight = null;
-    if (pending) await pending;
+    while (inFlight.length > 0) await inFlight.shift()!.written;
   };
   const write = async (batch: ConsentRecord[]) => {
-    await settle();
-    inFlight = store.insertRecords(batch).then((fresh) => {
+    const ids = new Set(batch.map((r) => r.record_id));
+    // A record id shared with a batch being written waits for it: the first row in the file wins, as
+    // when batches go one at a time, and two transactions never wait on each other's rows.
+    if (inFlight.some((b) => batch.some((r) => b.ids.has(r.record_id)))) await settle();
+    // At most `writers` batches at once: waits for the oldest, whose failure surfaces here.
+    while (inFlight.length >= writers) await inFlight.shift()!.written;
+    const written = store.insertRecords(batch).then((fresh) => {
       totals.recorded += fresh;
       totals.duplicates += batch.length - fresh;
       opts.onBatch?.({ ...totals, errors: [...totals.errors] });
     });
-    // Marked handled now; the failure is rethrown by the next settle().
-    inFlight.catch(() => {});
+    // Marked handled now; the failure is rethrown when the batch is waited for.
+    written.catch(() => {});
+    inFlight.push({ written, ids });
   };
 
   let batch: ConsentRecord[] = [];
