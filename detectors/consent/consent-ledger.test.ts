@@ -152,17 +152,27 @@ describe('ConsentLedger: the state at event time', () => {
 });
 
 describe('ConsentLedger: the cache', () => {
-  it('evicts the least recently used user at maxUsers and keeps one read recently', () => {
+  it('evicts one user for each new one at maxUsers, keeping the newest', () => {
     const l = new ConsentLedger(3);
-    for (const u of ['u1', 'u2', 'u3']) l.record(rec(u, 'analytics', 'granted', T0));
-    expect(l.at('u1', 'analytics', T0)).not.toBeNull();
-    l.record(rec('u4', 'analytics', 'granted', T0));
+    for (const u of ['u1', 'u2', 'u3', 'u4', 'u5']) l.record(rec(u, 'analytics', 'granted', T0));
     expect(l.stats().users).toBe(3);
-    expect(l.timeline('u2')).toEqual([]);
-    for (const u of ['u1', 'u3', 'u4']) expect(l.timeline(u), u).toHaveLength(1);
-    l.record(rec('u5', 'analytics', 'granted', T0));
-    expect(l.timeline('u3')).toEqual([]);
-    expect(l.timeline('u1')).toHaveLength(1);
+    const present = ['u1', 'u2', 'u3', 'u4', 'u5'].filter((u) => l.timeline(u).length > 0);
+    expect(present).toHaveLength(3);
+    expect(present).toContain('u5');
+  });
+
+  it('keeps a working set read over and over while a stream of users passes through', () => {
+    const l = new ConsentLedger(100);
+    const hot = Array.from({ length: 20 }, (_, i) => `hot-${i}`);
+    for (const u of hot) l.record(rec(u, 'analytics', 'granted', T0));
+    for (let i = 0; i < 2000; i++) {
+      for (const u of hot) l.at(u, 'analytics', T0);
+      l.record(rec(`cold-${i}`, 'analytics', 'granted', T0));
+    }
+    expect(l.stats().users).toBe(100);
+    for (const u of hot) expect(l.timeline(u), u).toHaveLength(1);
+    // The newest users are still there: each gets a pass of the hand before it can go.
+    expect(l.timeline('cold-1999')).toHaveLength(1);
   });
 
   it('prefetches only the users it lacks, counting hits and misses per distinct user', async () => {

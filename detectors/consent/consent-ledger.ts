@@ -1,6 +1,7 @@
 import type { ConsentRecord } from './consent-record.js';
 import { GPC_NONE, GPC_TRUE, LedgerEntries } from './ledger-entries.js';
 import { RecentUsers } from './recent-users.js';
+import { UserTable } from './user-table.js';
 
 /** Where the ledger keeps records durably: the store, or nothing (a batch check of one file). */
 export interface LedgerBacking {
@@ -46,7 +47,9 @@ export interface LedgerStats {
 export class ConsentLedger {
   readonly entries = new LedgerEntries();
   /** User id to the user's newest entry, or EMPTY / EMPTY_USED. */
-  private readonly users = new Map<string, number>();
+  private readonly users = new UserTable();
+  /** The CLOCK hand: the slot eviction looks at next. */
+  private hand = 0;
   private readonly recent = new RecentUsers(RECENT_USERS);
   private pending: ConsentRecord[] = [];
   private hits = 0;
@@ -77,7 +80,8 @@ export class ConsentLedger {
     // Loaded users are marked so, and one with no record is not asked for again.
     for (const id of missing) {
       const head = this.users.get(id);
-      if (head === undefined) this.addUser(id, EMPTY);
+      // Marked read: the batch that asked for the user reads it next, so the hand must not take it first.
+      if (head === undefined) this.addUser(id, EMPTY_USED);
       else if (head >= 0) this.entries.setFlags(head, this.entries.flags(head) | LOADED);
     }
     for (const r of records) this.apply(r);
@@ -216,14 +220,8 @@ export class ConsentLedger {
     for (let x = head; x >= 0; x = entries.prev(x)) if (entries.recordId(x) === r.record_id) return false;
     const e = entries.add(r);
     if (head < 0 || entries.ms(head) <= r.occurred_ms) {
-      const flags =
-        head >= 0
-          ? entries.flags(head)
-          : head === NOT_LOADED
-            ? 0
-            : head === EMPTY_USED
-              ? LOADED | USED
-              : LOADED;
+      // A user's first record counts as a read, so the CLOCK hand passes the new user once before evicting it.
+      const flags = head >= 0 ? entries.flags(head) : head === NOT_LOADED ? USED : LOADED | USED;
       entries.setPrev(e, head < 0 ? -1 : head);
       entries.setFlags(e, flags);
       this.setHead(r.user_id, e);
@@ -251,29 +249,39 @@ export class ConsentLedger {
     }
   }
 
-  /**
-   * A new user, holding `value`. Past `maxUsers`, CLOCK eviction: the map's
-   * oldest entry goes unless it was read since it was last passed over, in
-   * which case it moves to the back with its bit cleared, and the next is tried.
-   */
+  /** A new user, holding `value`; at `maxUsers`, one user is evicted first. */
   private addUser(userId: string, value: number): number {
+    while (this.users.size >= this.maxUsers) this.evictOne();
     this.users.set(userId, value);
-    while (this.users.size > this.maxUsers) {
-      const [oldest, head] = this.users.entries().next().value as [string, number];
-      this.users.delete(oldest);
-      // Only with room for no one: the user is not kept.
-      if (oldest === userId) break;
-      if (head === EMPTY_USED) {
-        this.users.set(oldest, EMPTY);
-        this.recent.update(oldest, EMPTY);
-      } else if (head >= 0 && (this.entries.flags(head) & USED) !== 0) {
-        this.entries.setFlags(head, this.entries.flags(head) & ~USED);
-        this.users.set(oldest, head);
-      } else {
-        this.release(head);
-        this.recent.delete(oldest);
-      }
-    }
     return value;
+  }
+
+  /**
+   * CLOCK eviction: the hand moves over the users' slots; a user read since
+   * the hand last passed gets a second chance (its bit is cleared), the
+   * first one not read goes.
+   */
+  private evictOne(): void {
+    const users = this.users;
+    for (;;) {
+      const slot = users.nextSlot(this.hand);
+      const head = users.valueAt(slot);
+      this.hand = slot + 1;
+      if (head === EMPTY_USED) {
+        users.setValueAt(slot, EMPTY);
+        this.recent.update(users.keyAt(slot), EMPTY);
+        continue;
+      }
+      if (head >= 0 && (this.entries.flags(head) & USED) !== 0) {
+        this.entries.setFlags(head, this.entries.flags(head) & ~USED);
+        continue;
+      }
+      this.release(head);
+      this.recent.delete(users.keyAt(slot));
+      users.removeAt(slot);
+      // The removal may have moved the next user of the probe run into this slot.
+      this.hand = slot;
+      return;
+    }
   }
 }
