@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       ['pipeline: incl. PII, users by conversation', pipelineRun(true, byConversation)],
       [`pipeline: incl. PII + consent (${users})`, pipelineRun(true, byConversation, CONSENT_USERS)],
       ['pipeline: incl. PII, a user per event', pipelineRun(true, byEvent)],
-      ["pipeline: + consent, a user per event", pipelineRun(true, byEvent, CONSENT_USERS)],
+      ['pipeline: + consent, a user per event', pipelineRun(true, byEvent, CONSENT_USERS)],
     ])) as [number, number, number, number, number, number, number];
   await writer.stop();
   await store.close();
