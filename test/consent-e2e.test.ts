@@ -177,19 +177,23 @@ describe.each(testStores())('consent end to end on $name', (target) => {
       await page.close();
     }
 
-    // Erasure: records gone, checks pseudonymized, counts kept.
+    // Erasure: the user id gone from records and checks (its salted hash in its place), counts and proof kept.
     const erased = await t.server.inject({ method: 'DELETE', url: `/v1/consent/${RAW_USER}` });
     expect(erased.statusCode).toBe(200);
-    expect(erased.json()).toMatchObject({ records_removed: 4, checks_pseudonymized: 6 });
+    expect(erased.json()).toMatchObject({ records_pseudonymized: 4, checks_pseudonymized: 6 });
     const gone = (await t.server.inject({ method: 'GET', url: `/v1/consent/${RAW_USER}` })).json() as {
       timeline: unknown[];
       violations: unknown[];
     };
     expect(gone).toMatchObject({ timeline: [], violations: [] });
+    // Nor does the ledger load them again.
+    expect(await t.app.store.consent.loadRecords([RAW_USER])).toEqual([]);
     const afterErasure = (
       await t.server.inject({ method: 'GET', url: `/v1/reports/consent?from=${FROM}&to=${TO}` })
     ).json() as ConsentReport;
     expect(afterErasure.totals).toEqual(report.totals);
+    // The withdrawal and the event processed after it still show in the proof of stopping, under the same hash.
+    expect(afterErasure.withdrawals).toEqual(report.withdrawals);
 
     // Every record, violation and the erasure are chained (one row per write and kind); the raw id is in none.
     expect(await t.app.store.audit.verify()).toMatchObject({ ok: true });

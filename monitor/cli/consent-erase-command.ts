@@ -41,7 +41,7 @@ export async function runConsentErase(args: string[], io: CliIo): Promise<number
     const hash = saltedHash(user);
     const result = await store.consent.erase(user, hash);
     io.stdout.write(
-      `erased user ${hash}: ${result.records_removed} consent records removed, ${result.checks_pseudonymized} checks pseudonymized\n`,
+      `erased user ${hash}: ${result.records_pseudonymized} consent records and ${result.checks_pseudonymized} checks pseudonymized\n`,
     );
   } finally {
     await store.close();

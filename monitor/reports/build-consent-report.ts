@@ -93,7 +93,8 @@ export async function buildConsentReport(
     evidence_limit: limit,
     evidence_truncated: evidence.length > limit,
     withdrawals: withdrawals.map((w) => ({
-      user: saltedHash(w.user_id),
+      // An erased user's id is its salted hash already.
+      user: w.user_erased ? w.user_id : saltedHash(w.user_id),
       purpose: w.purpose,
       withdrawn_at: w.withdrawn_at,
       record_id: w.record_id,

@@ -75,7 +75,9 @@ export interface EvidenceQueryRow extends StoredConsentCheck {
 
 export interface WithdrawalQueryRow {
   record_id: string;
+  /** The user id, or its salted hash once the user is erased. */
   user_id: string;
+  user_erased: boolean;
   purpose: string;
   withdrawn_at: string;
   events_after: number;
@@ -85,7 +87,7 @@ export interface WithdrawalQueryRow {
 export interface ConsentAppended {
   records: readonly ConsentRecord[];
   violations: readonly ConsentCheck[];
-  erasure?: { user_hash: string; records_removed: number; checks_pseudonymized: number };
+  erasure?: { user_hash: string; records_pseudonymized: number; checks_pseudonymized: number };
 }
 
 /** Hook for each batch of records or violations written, inside its transaction (the audit log). */
@@ -128,7 +130,7 @@ export class ConsentStore {
   async loadRecords(userIds: readonly string[]): Promise<ConsentRecord[]> {
     if (userIds.length === 0) return [];
     const { rows } = await this.sql.query<RecordRow>(
-      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = ANY($1::text[])`,
+      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = ANY($1::text[]) AND NOT user_erased`,
       [userIds],
     );
     return rows.map(toRecord);
@@ -149,7 +151,7 @@ export class ConsentStore {
   /** The user's consent records by event time: the timeline of an access request. */
   async timeline(userId: string): Promise<ConsentRecord[]> {
     const { rows } = await this.sql.query<RecordRow>(
-      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = $1 ORDER BY occurred_at, record_id`,
+      `SELECT ${RECORD_COLUMNS} FROM consent_records WHERE user_id = $1 AND NOT user_erased ORDER BY occurred_at, record_id`,
       [userId],
     );
     return rows.map(toRecord);
@@ -211,13 +213,13 @@ export class ConsentStore {
    */
   async withdrawals(from: string, to: string): Promise<WithdrawalQueryRow[]> {
     const { rows } = await this.sql.query<WithdrawalQueryRow & { events_after: string }>(
-      `SELECT w.record_id, w.user_id, w.purpose, ${iso('w.occurred_at')} AS withdrawn_at,
+      `SELECT w.record_id, w.user_id, w.user_erased, w.purpose, ${iso('w.occurred_at')} AS withdrawn_at,
          (SELECT count(*) FROM consent_checks c
-          WHERE c.user_id = w.user_id AND c.purpose = w.purpose AND NOT c.user_erased
+          WHERE c.user_id = w.user_id AND c.purpose = w.purpose AND c.user_erased = w.user_erased
             AND c.occurred_at >= w.occurred_at AND c.occurred_at < $2::timestamptz
             AND NOT EXISTS (
               SELECT 1 FROM consent_records g
-              WHERE g.user_id = w.user_id AND g.purpose = w.purpose AND g.status = 'granted'
+              WHERE g.user_id = w.user_id AND g.user_erased = w.user_erased AND g.purpose = w.purpose AND g.status = 'granted'
                 AND g.occurred_at > w.occurred_at AND g.occurred_at <= c.occurred_at))::text AS events_after
        FROM consent_records w
        WHERE w.status = 'withdrawn' AND w.occurred_at >= $1::timestamptz AND w.occurred_at < $2::timestamptz
@@ -235,11 +237,13 @@ export class ConsentStore {
   async erase(
     userId: string,
     userHash: string,
-  ): Promise<{ records_removed: number; checks_pseudonymized: number }> {
+  ): Promise<{ records_pseudonymized: number; checks_pseudonymized: number }> {
     return this.sql.transaction(async (tx) => {
-      const removed = await tx.query<{ n: string }>(
-        `WITH d AS (DELETE FROM consent_records WHERE user_id = $1 RETURNING 1) SELECT count(*)::text AS n FROM d`,
-        [userId],
+      // Kept under the hash rather than deleted: the proof of stopping still needs the user's withdrawals.
+      const records = await tx.query<{ n: string }>(
+        `WITH u AS (UPDATE consent_records SET user_id = $2, user_erased = true WHERE user_id = $1 AND NOT user_erased RETURNING 1)
+         SELECT count(*)::text AS n FROM u`,
+        [userId, userHash],
       );
       const pseudo = await tx.query<{ n: string }>(
         `WITH u AS (UPDATE consent_checks SET user_id = $2, user_erased = true WHERE user_id = $1 AND NOT user_erased RETURNING 1)
@@ -247,12 +251,12 @@ export class ConsentStore {
         [userId, userHash],
       );
       const result = {
-        records_removed: Number(removed.rows[0]?.n ?? 0),
+        records_pseudonymized: Number(records.rows[0]?.n ?? 0),
         checks_pseudonymized: Number(pseudo.rows[0]?.n ?? 0),
       };
       await tx.query(
-        'INSERT INTO consent_erasures (user_hash, records_removed, checks_pseudonymized) VALUES ($1, $2, $3)',
-        [userHash, result.records_removed, result.checks_pseudonymized],
+        'INSERT INTO consent_erasures (user_hash, records_pseudonymized, checks_pseudonymized) VALUES ($1, $2, $3)',
+        [userHash, result.records_pseudonymized, result.checks_pseudonymized],
       );
       await this.onAppend?.(tx, { records: [], violations: [], erasure: { user_hash: userHash, ...result } });
       return result;
