@@ -5,8 +5,8 @@
  * schema, dropped after), else into PGlite in a temporary data directory.
  * Target: 50,000 records/s. importConsent writes two batches at once. To show where the time goes it also measures
  * reading and checking alone (no store), insertRecords alone on records
- * already checked (with the audit hook the store wires and without), and a re-import (all
- * duplicates). Every figure printed is measured in this run.
+ * already checked (with the audit hook the store wires and without), a re-import (all
+ * duplicates), and how fast the store takes the check rows the service writes per event. Every figure printed is measured in this run.
  *
  * npm run build && node dist/bench/consent-import.bench.js
  */
@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import type { ConsentCheck } from '../detectors/consent/consent-detector.js';
 import { type ConsentRecord, readConsentRecord } from '../detectors/consent/consent-record.js';
 import { buildConfig } from '../monitor/config/config.js';
 import { importConsent } from '../monitor/consent/import-consent.js';
@@ -156,6 +157,35 @@ async function main(): Promise<void> {
     };
     const bareRate = line('insertRecords alone, audit hook detached', await insertAll('bare', true));
     const auditedRate = line('insertRecords alone, audit hook as wired', await insertAll('audited', false));
+
+    // 6. What the service stores per event: a check row per event and purpose (the evidence of the
+    // report), written by the consent writer in batches, violations chained into the audit log.
+    const checks: ConsentCheck[] = [];
+    const start = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < RECORDS; i++) {
+      const violation = i % 100 === 0;
+      checks.push({
+        event_id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        occurred_at: new Date(start + i * 50).toISOString(),
+        contract: 'conversation.message',
+        version: '1.1.0',
+        purpose: PURPOSES[i % 2]!,
+        channel: 'web_chat',
+        user_id: `user-${(i >> 3).toString(36)}@example.com`,
+        outcome: violation ? 'consent_missing' : 'valid',
+        record_id: violation ? null : `cmp-${i >> 1}`,
+        detected_at: new Date(start + i * 50 + 20).toISOString(),
+      });
+    }
+    const checkStore = await freshStore(dir, 'checks');
+    drops.push(checkStore.drop);
+    const tc = performance.now();
+    for (let i = 0; i < checks.length; i += BATCH)
+      await checkStore.store.consent.insertChecks(checks.slice(i, i + BATCH));
+    const checkRate = (checks.length / (performance.now() - tc)) * 1000;
+    console.log(
+      `${'insertChecks (check rows, 1% violations, audited)'.padEnd(52)} ${fmt(checkRate).padStart(10)} rows/s`,
+    );
 
     const us = (rate: number) => `${(1e6 / rate).toFixed(1)} us`;
     console.log(
