@@ -89,6 +89,25 @@ describe.each(testStores())('importConsent on $name', (target) => {
     expect(await store.consent.timeline(JOHN)).toHaveLength(1);
   });
 
+  it('writes batches two at a time, every row recorded once and chained into the audit log', async () => {
+    const rows: ConsentFileRow[] = Array.from({ length: 40 }, (_, i) => ({
+      line: i + 1,
+      row: {
+        record_id: `two-at-a-time-${i}`,
+        user_id: `writer-${i % 9}`,
+        purpose: 'analytics',
+        status: i % 3 === 0 ? 'denied' : 'granted',
+        occurred_at: `2026-05-01T00:00:${String(i).padStart(2, '0')}Z`,
+      },
+    }));
+    const summary = await importConsent(rows, policy, store.consent, { batchSize: 3, writers: 2 });
+    expect(summary).toMatchObject({ lines: 40, recorded: 40, duplicates: 0 });
+    let stored = 0;
+    for (let u = 0; u < 9; u++) stored += (await store.consent.timeline(`writer-${u}`)).length;
+    expect(stored).toBe(40);
+    expect(await store.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it('records nothing new when the same file is imported again, counting duplicates', async () => {
     const summary = await importConsent(rowsOf(ndjson(GOOD), 'ndjson'), policy, store.consent);
     expect(summary).toMatchObject({ lines: 3, recorded: 0, duplicates: 3, rejected: 0 });
