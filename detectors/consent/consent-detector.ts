@@ -20,6 +20,7 @@ import {
   type PurposeRule,
 } from './consent-policy.js';
 import { type EntryJudgement, judgeRule } from './judge-consent.js';
+import { safeRecordId } from './safe-record-id.js';
 
 export const CONSENT_DETECTOR = 'consent';
 /** The contract whose events feed the ledger instead of being checked against it. */
@@ -61,18 +62,6 @@ const KINDS: ReadonlyArray<{ kind: FindingKind; severity: Severity }> = [
   ...CONSENT_VIOLATION_KINDS,
   'malformed' as const,
 ].map((kind) => ({ kind, severity: DEFAULT_SEVERITY[kind] }));
-
-/**
- * A record id as evidence: the ids earshot makes (an event's UUID with the
- * purpose and status, or a content hash) name no one and are kept so the
- * record can be looked up; any other (an imported id) is hashed.
- */
-const MADE_ID =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[a-z][a-z0-9_]{0,63}:(?:granted|denied|withdrawn)|h:[0-9a-f]{32})$/i;
-
-function safeRecordId(id: string): string {
-  return MADE_ID.test(id) ? id : saltedHash(id);
-}
 
 const NONE: Finding[] = [];
 

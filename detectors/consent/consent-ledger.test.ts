@@ -175,6 +175,29 @@ describe('ConsentLedger: the cache', () => {
     expect(l.timeline('cold-1999')).toHaveLength(1);
   });
 
+  it('never evicts, while loading a batch, a user of the same batch', async () => {
+    const backing = new MemoryBacking();
+    for (let u = 0; u < 20; u++) {
+      const r = rec(`u${u}`, 'analytics', 'granted', T0);
+      backing.rows.set(r.record_id, r);
+    }
+    // Room for two, both read: making room for u2 sweeps every bit clear and would take u0 on the next pass.
+    const l = new ConsentLedger(2, backing);
+    await l.prefetch(['u0', 'u1']);
+    for (const u of ['u0', 'u1']) expect(l.at(u, 'analytics', T0)).not.toBeNull();
+    await l.prefetch(['u0', 'u2']);
+    for (const u of ['u0', 'u2']) expect(l.at(u, 'analytics', T0), u).not.toBeNull();
+    // Many batches, each one user held and one to load.
+    const big = new ConsentLedger(4, backing);
+    for (let i = 0; i < 60; i++) {
+      const batch = [`u${i % 20}`, `u${(i * 7 + 3) % 20}`];
+      await big.prefetch(batch);
+      for (const u of batch) expect(big.at(u, 'analytics', T0), `${u} at batch ${i}`).not.toBeNull();
+    }
+    // A batch larger than the cache still loads (its own users make room), without looping.
+    await new ConsentLedger(2, backing).prefetch(['u5', 'u6', 'u7', 'u8']);
+  });
+
   it('prefetches only the users it lacks, counting hits and misses per distinct user', async () => {
     const backing = new MemoryBacking();
     const stored = rec('u1', 'analytics', 'granted', T0);

@@ -17,6 +17,8 @@ const LOADED = 2;
 /** The users map's value for a user with no records (loaded from the backing, or erased): unread, read. */
 const EMPTY = -1;
 const EMPTY_USED = -2;
+const NO_PINS: ReadonlySet<string> = new Set();
+
 /** Users per generation of the recent-users map: a few thousand conversations under way at once. */
 const RECENT_USERS = 4096;
 /** A user met through a new record, whose records in the backing are not loaded yet (never left in the map). */
@@ -50,6 +52,8 @@ export class ConsentLedger {
   private readonly users = new UserTable();
   /** The CLOCK hand: the slot eviction looks at next. */
   private hand = 0;
+  /** Users eviction passes over: the batch a prefetch is loading users for. */
+  private pinned: ReadonlySet<string> = NO_PINS;
   private readonly recent = new RecentUsers(RECENT_USERS);
   private pending: ConsentRecord[] = [];
   private hits = 0;
@@ -77,6 +81,18 @@ export class ConsentLedger {
     }
     if (missing.length === 0) return;
     const records = await this.backing.load(missing);
+    // The batch's users are pinned while its missing ones come in: making room must not evict a user
+    // the batch is about to be checked against (one it held already, or one loaded a moment ago).
+    this.pinned = seen;
+    try {
+      this.admit(missing, records);
+    } finally {
+      this.pinned = NO_PINS;
+    }
+  }
+
+  /** Adds the users a prefetch loaded, with their records and any of theirs not written yet. */
+  private admit(missing: readonly string[], records: readonly ConsentRecord[]): void {
     // Loaded users are marked so, and one with no record is not asked for again.
     for (const id of missing) {
       const head = this.users.get(id);
@@ -263,10 +279,17 @@ export class ConsentLedger {
    */
   private evictOne(): void {
     const users = this.users;
+    const pinned = this.pinned;
+    // Pins hold only while another user can go: a batch larger than the cache evicts its own users.
+    let passes = pinned.size > 0 ? 2 * users.slots : 0;
     for (;;) {
       const slot = users.nextSlot(this.hand);
       const head = users.valueAt(slot);
       this.hand = slot + 1;
+      if (passes > 0 && pinned.has(users.keyAt(slot))) {
+        passes--;
+        continue;
+      }
       if (head === EMPTY_USED) {
         users.setValueAt(slot, EMPTY);
         this.recent.update(users.keyAt(slot), EMPTY);

@@ -273,6 +273,27 @@ describe('importConsent: batches written at once', () => {
     expect(store.seen.most).toBe(2);
   });
 
+  it('when a batch fails, lets the other batch being written finish before saying how far it got', async () => {
+    let open = 0;
+    let calls = 0;
+    const store = {
+      async insertRecords(records: readonly ConsentRecord[]): Promise<number> {
+        const n = ++calls;
+        open++;
+        await new Promise((resolve) => setTimeout(resolve, n === 1 ? 10 : 50));
+        open--;
+        if (n === 1) throw new Error('connection reset');
+        return records.length;
+      },
+    };
+    const rows = [1, 2, 3, 4].map((i) => row(i, `cmp-${i}`, 'granted'));
+    const err = await importConsent(rows, policy, store, { batchSize: 2 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportAbortedError);
+    expect(err.during).toBe('write');
+    expect(open).toBe(0);
+    expect(err.summary).toMatchObject({ recorded: 2 });
+  });
+
   it('holds a batch back until a batch with one of its record ids is written, so the first row wins', async () => {
     const store = slowStore();
     // cmp-1 comes back in the next batch with another status: the first one must be the one kept.

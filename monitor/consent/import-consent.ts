@@ -93,9 +93,11 @@ export async function importConsent(
 
   // Batches being written, oldest first, with their record ids.
   const inFlight: Array<{ written: Promise<void>; ids: Set<string> }> = [];
-  /** Waits for every batch being written; the first failure surfaces here. */
+  /** Waits for every batch being written, failed or not, then throws the first failure. */
   const settle = async () => {
-    while (inFlight.length > 0) await inFlight.shift()!.written;
+    const results = await Promise.allSettled(inFlight.splice(0).map((b) => b.written));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   };
   const write = async (batch: ConsentRecord[]) => {
     const ids = new Set(batch.map((r) => r.record_id));
@@ -159,12 +161,17 @@ export async function importConsent(
     throw new ImportAbortedError(summary(), err, 'read');
   }
   try {
-    if (writeError !== null) throw writeError.err;
-    if (batch.length > 0) await write(batch);
+    if (writeError === null && batch.length > 0) await write(batch);
+  } catch (err) {
+    writeError = { err };
+  }
+  // Every batch still being written is let finish, so the summary counts what is in the store.
+  try {
     await settle();
   } catch (err) {
-    throw new ImportAbortedError(summary(), err, 'write');
+    writeError ??= { err };
   }
+  if (writeError !== null) throw new ImportAbortedError(summary(), writeError.err, 'write');
   return summary();
 }
 

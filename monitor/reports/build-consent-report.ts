@@ -1,3 +1,4 @@
+import { safeRecordId } from '../../detectors/consent/safe-record-id.js';
 import { saltedHash } from '../findings/safe-token.js';
 import type { ConsentStore } from '../store/consent-store.js';
 import type { ConsentReport, ConsentReportRow } from './consent-report.js';
@@ -81,7 +82,7 @@ export async function buildConsentReport(
         e.record_id === null || e.record_status === null
           ? null
           : {
-              record_id: e.record_id,
+              record_id: safeRecordId(e.record_id),
               status: e.record_status,
               occurred_at: e.record_occurred_at ?? '',
               consent_version: e.consent_version,
@@ -97,7 +98,7 @@ export async function buildConsentReport(
       user: w.user_erased ? w.user_id : saltedHash(w.user_id),
       purpose: w.purpose,
       withdrawn_at: w.withdrawn_at,
-      record_id: w.record_id,
+      record_id: safeRecordId(w.record_id),
       events_after: w.events_after,
     })),
   };

@@ -1,3 +1,4 @@
+import { safeRecordId } from '../../detectors/consent/safe-record-id.js';
 import { saltedHash } from '../findings/safe-token.js';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 import type { ConsentAppended, ConsentAppendHook } from './consent-store.js';
@@ -33,7 +34,7 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
       lawful_basis: r.lawful_basis,
       occurred_at: r.occurred_at,
       purpose: r.purpose,
-      record_id: r.record_id,
+      record_id: safeRecordId(r.record_id),
       region: r.region,
       source: r.source,
       status: r.status,
@@ -51,7 +52,7 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
       occurred_at: c.occurred_at,
       outcome: c.outcome,
       purpose: c.purpose,
-      record_id: c.record_id,
+      record_id: c.record_id === null ? null : safeRecordId(c.record_id),
       user: c.user_id === '' ? null : userHash(c.user_id),
       version: c.version,
     }));

@@ -1,5 +1,8 @@
 import type { ConsentCheck } from '../../detectors/consent/consent-detector.js';
 import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
+import { isMadeRecordId } from '../../detectors/consent/safe-record-id.js';
+import { saltedHash } from '../findings/safe-token.js';
+import { storableJsonText } from './sanitize.js';
 import type { SqlExecutor, SqlQueryable } from './sql.js';
 
 /** Rows per statement: the batch travels as one jsonb parameter. */
@@ -115,7 +118,7 @@ export class ConsentStore {
       let inserted = 0;
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
-        const { rows } = await tx.query<{ record_id: string }>(INSERT_RECORDS, [JSON.stringify(chunk)]);
+        const { rows } = await tx.query<{ record_id: string }>(INSERT_RECORDS, [storableJsonText(chunk)]);
         inserted += rows.length;
         if (this.onAppend && rows.length > 0) {
           const fresh = new Set(rows.map((r) => r.record_id));
@@ -141,7 +144,7 @@ export class ConsentStore {
     await this.sql.transaction(async (tx) => {
       for (let i = 0; i < checks.length; i += CHUNK) {
         const chunk = checks.slice(i, i + CHUNK);
-        await tx.query(INSERT_CHECKS, [JSON.stringify(chunk)]);
+        await tx.query(INSERT_CHECKS, [storableJsonText(chunk)]);
         const violations = chunk.filter((c) => c.outcome !== 'valid');
         if (this.onAppend && violations.length > 0) await this.onAppend(tx, { records: [], violations });
       }
@@ -240,15 +243,31 @@ export class ConsentStore {
   ): Promise<{ records_pseudonymized: number; checks_pseudonymized: number }> {
     return this.sql.transaction(async (tx) => {
       // Kept under the hash rather than deleted: the proof of stopping still needs the user's withdrawals.
+      // Imported record ids may name the user too: each becomes its salted hash, in the checks as well.
+      const ids = await tx.query<{ record_id: string }>(
+        'SELECT record_id FROM consent_records WHERE user_id = $1 AND NOT user_erased',
+        [userId],
+      );
+      const from: string[] = [];
+      const to: string[] = [];
+      for (const { record_id } of ids.rows) {
+        if (isMadeRecordId(record_id)) continue;
+        from.push(record_id);
+        to.push(saltedHash(record_id));
+      }
+      const rename =
+        'COALESCE((SELECT m.n FROM unnest($3::text[], $4::text[]) AS m(o, n) WHERE m.o = t.record_id), t.record_id)';
       const records = await tx.query<{ n: string }>(
-        `WITH u AS (UPDATE consent_records SET user_id = $2, user_erased = true WHERE user_id = $1 AND NOT user_erased RETURNING 1)
+        `WITH u AS (UPDATE consent_records t SET user_id = $2, user_erased = true, record_id = ${rename}
+           WHERE t.user_id = $1 AND NOT t.user_erased RETURNING 1)
          SELECT count(*)::text AS n FROM u`,
-        [userId, userHash],
+        [userId, userHash, from, to],
       );
       const pseudo = await tx.query<{ n: string }>(
-        `WITH u AS (UPDATE consent_checks SET user_id = $2, user_erased = true WHERE user_id = $1 AND NOT user_erased RETURNING 1)
+        `WITH u AS (UPDATE consent_checks t SET user_id = $2, user_erased = true, record_id = ${rename}
+           WHERE t.user_id = $1 AND NOT t.user_erased RETURNING 1)
          SELECT count(*)::text AS n FROM u`,
-        [userId, userHash],
+        [userId, userHash, from, to],
       );
       const result = {
         records_pseudonymized: Number(records.rows[0]?.n ?? 0),

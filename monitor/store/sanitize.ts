@@ -31,6 +31,20 @@ export function storableJson(value: unknown): unknown {
   return value;
 }
 
+/** An escape JSON.stringify writes for NUL or a lone surrogate, which PostgreSQL refuses in json as text and in jsonb. */
+const REFUSED_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * JSON text of a value for a json or jsonb parameter (rows sent as one
+ * document). Consent events reach the store unchecked for such characters,
+ * and one would fail the batch and every retry of it: they become U+FFFD.
+ * The scan is over the text, so the common case costs no copy.
+ */
+export function storableJsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  return REFUSED_ESCAPE.test(text) ? JSON.stringify(storableJson(value)) : text;
+}
+
 /** Normalized RFC 3339 UTC, or null when absent or not a timestamp. */
 export function isoOrNull(s: string | null | undefined): string | null {
   if (!s) return null;
