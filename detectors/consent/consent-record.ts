@@ -107,19 +107,7 @@ function bool(value: unknown): boolean | null | undefined {
 }
 
 /** What a record says besides its purpose, status and id: what every record of one consent change shares. */
-export interface ConsentFields {
-  user_id: string;
-  occurred_at: string;
-  occurred_ms: number;
-  consent_version: string | null;
-  source: string | null;
-  lawful_basis: LawfulBasis | null;
-  region: string | null;
-  gpc: boolean | null;
-  consent_mode: ConsentRecord['consent_mode'];
-  expires_at: string | null;
-  expires_ms: number | undefined;
-}
+export type ConsentFields = Omit<ConsentRecord, 'record_id' | 'purpose' | 'status'>;
 
 /**
  * The fields of a record besides purpose, status and id from loosely typed
