@@ -131,4 +131,44 @@ describe.runIf(process.env.DATABASE_URL)('migrations on PostgreSQL, two processe
       await client.end();
     }
   });
+
+  it('compress audit content with lz4 and compare consent ids bytewise', async () => {
+    const url = process.env.DATABASE_URL!;
+    const schema = `earshot_test_storage_${process.pid}`;
+    const store = await openStore({ url, schema });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{
+        table: string;
+        column: string;
+        compression: string;
+        collation: string;
+      }>(
+        `SELECT c.relname AS table, a.attname AS column, a.attcompression AS compression,
+                coalesce(co.collname, '') AS collation
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_collation co ON co.oid = a.attcollation
+         WHERE n.nspname = $1 AND (c.relname, a.attname) IN
+           (('audit_log', 'content'), ('consent_records', 'record_id'), ('consent_records', 'user_id'),
+            ('consent_checks', 'user_id'), ('consent_checks', 'record_id'))
+         ORDER BY 1, 2`,
+        [schema],
+      );
+      // Debian's PostgreSQL is built with lz4; PGlite is not, and keeps pglz (the migration passes there).
+      expect(rows.find((r) => r.table === 'audit_log')?.compression).toBe('l');
+      expect(
+        rows.filter((r) => r.table !== 'audit_log').map((r) => `${r.table}.${r.column} ${r.collation}`),
+      ).toEqual([
+        'consent_checks.record_id C',
+        'consent_checks.user_id C',
+        'consent_records.record_id C',
+        'consent_records.user_id C',
+      ]);
+    } finally {
+      await store.close();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
 });
