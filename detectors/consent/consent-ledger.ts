@@ -1,5 +1,5 @@
 import type { ConsentRecord } from './consent-record.js';
-import { GPC_NONE, GPC_TRUE, LedgerEntries } from './ledger-entries.js';
+import { GPC_NONE, GPC_TRUE, LedgerEntries, recordIdHash } from './ledger-entries.js';
 import { RecentUsers } from './recent-users.js';
 import { UserTable } from './user-table.js';
 
@@ -233,7 +233,8 @@ export class ConsentLedger {
       head = this.addUser(r.user_id, this.backing === null ? EMPTY : NOT_LOADED);
     }
     // Users hold a handful of records: a walk finds a duplicate id without a set per user.
-    for (let x = head; x >= 0; x = entries.prev(x)) if (entries.recordId(x) === r.record_id) return false;
+    const idHash = recordIdHash(r.record_id);
+    for (let x = head; x >= 0; x = entries.prev(x)) if (entries.hasRecordId(x, r.record_id, idHash)) return false;
     const e = entries.add(r);
     if (head < 0 || entries.ms(head) <= r.occurred_ms) {
       // A user's first record counts as a read, so the CLOCK hand passes the new user once before evicting it.

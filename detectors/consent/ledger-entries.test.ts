@@ -7,6 +7,7 @@ import {
   LedgerEntries,
   MODE_DENIED,
   MODE_GRANTED,
+  recordIdHash,
   STATUS_WITHDRAWN,
 } from './ledger-entries.js';
 
@@ -19,6 +20,29 @@ function rec(input: Record<string, unknown>): ConsentRecord {
 }
 
 describe('LedgerEntries', () => {
+  it('knows an entry by its record id, whatever its flags, and only by the whole id', () => {
+    const entries = new LedgerEntries();
+    const e = entries.add(rec({ record_id: 'cmp-77', purpose: 'analytics', status: 'granted' }));
+    entries.setFlags(e, 3);
+    expect(entries.flags(e)).toBe(3);
+    expect(entries.hasRecordId(e, 'cmp-77', recordIdHash('cmp-77'))).toBe(true);
+    entries.setFlags(e, 0);
+    expect(entries.hasRecordId(e, 'cmp-77', recordIdHash('cmp-77'))).toBe(true);
+    expect(entries.hasRecordId(e, 'cmp-78', recordIdHash('cmp-78'))).toBe(false);
+    // Two ids with one hash: the strings decide.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; pair === null; i++) {
+      const id = `id-${i}`;
+      const other = seen.get(recordIdHash(id));
+      if (other !== undefined) pair = [other, id];
+      seen.set(recordIdHash(id), id);
+    }
+    const f = entries.add(rec({ record_id: pair[0], purpose: 'analytics', status: 'granted' }));
+    expect(entries.hasRecordId(f, pair[1], recordIdHash(pair[1]))).toBe(false);
+    expect(entries.hasRecordId(f, pair[0], recordIdHash(pair[0]))).toBe(true);
+  });
+
   it('gives back every field of the record it holds', () => {
     const full = rec({
       record_id: 'evt-1:analytics:withdrawn',

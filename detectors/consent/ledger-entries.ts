@@ -37,7 +37,8 @@ class Interner {
  * An entry is 40 bytes of one buffer, read through two views: doubles 0-1
  * are the event time and the expiry (NaN: none), int32s 4-9 the link to the
  * user's previous entry, the packed bits, and the ids of the version,
- * source and region, and the user flags (read on the user's newest entry).
+ * source and region, and the user flags (read on the user's newest entry)
+ * beside a 24-bit hash of the record id.
  */
 const F64_STRIDE = 5;
 const I32_STRIDE = 10;
@@ -55,6 +56,22 @@ const STATUS_SHIFT = 16;
 const GPC_SHIFT = 18;
 const BASIS_SHIFT = 20;
 const MODE_SHIFT = 23;
+
+// The FLAGS int32: user flags in the low byte, the record id's hash above them.
+const FLAG_MASK = 0xff;
+const ID_HASH_SHIFT = 8;
+
+/**
+ * A 24-bit FNV-1a hash of a record id. Looking for a duplicate among a
+ * user's entries compares it first: the id strings themselves are scattered
+ * over the heap, and reading one per entry was a cache miss each, most of
+ * the cost of recording a consent change.
+ */
+export function recordIdHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 24)) & 0xffffff;
+}
 
 export const GPC_NONE = 0;
 export const GPC_FALSE = 1;
@@ -129,7 +146,7 @@ export class LedgerEntries {
     this.i32[i + VERSION] = this.versions.id(r.consent_version);
     this.i32[i + SOURCE] = this.sources.id(r.source);
     this.i32[i + REGION] = this.regions.id(r.region);
-    this.i32[i + FLAGS] = 0;
+    this.i32[i + FLAGS] = recordIdHash(r.record_id) << ID_HASH_SHIFT;
     this.ids[e] = r.record_id;
     this.live++;
     return e;
@@ -161,12 +178,19 @@ export class LedgerEntries {
     this.i32[e * I32_STRIDE + PREV] = prev;
   }
 
+  /** The user flags (0-255) kept on the entry. */
   flags(e: number): number {
-    return this.i32[e * I32_STRIDE + FLAGS]!;
+    return this.i32[e * I32_STRIDE + FLAGS]! & FLAG_MASK;
   }
 
   setFlags(e: number, flags: number): void {
-    this.i32[e * I32_STRIDE + FLAGS] = flags;
+    const i = e * I32_STRIDE + FLAGS;
+    this.i32[i] = (this.i32[i]! & ~FLAG_MASK) | (flags & FLAG_MASK);
+  }
+
+  /** True when the entry's record id is `id`, whose recordIdHash is `hash`: the string is read only when the hashes agree. */
+  hasRecordId(e: number, id: string, hash: number): boolean {
+    return this.i32[e * I32_STRIDE + FLAGS]! >>> ID_HASH_SHIFT === hash && this.ids[e] === id;
   }
 
   purposeId(e: number): number {
