@@ -234,7 +234,8 @@ export class ConsentLedger {
     }
     // Users hold a handful of records: a walk finds a duplicate id without a set per user.
     const idHash = recordIdHash(r.record_id);
-    for (let x = head; x >= 0; x = entries.prev(x)) if (entries.hasRecordId(x, r.record_id, idHash)) return false;
+    for (let x = head; x >= 0; x = entries.prev(x))
+      if (entries.hasRecordId(x, r.record_id, idHash)) return false;
     const e = entries.add(r);
     if (head < 0 || entries.ms(head) <= r.occurred_ms) {
       // A user's first record counts as a read, so the CLOCK hand passes the new user once before evicting it.

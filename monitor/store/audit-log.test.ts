@@ -1,59 +1,12 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuditEntry, AuditLog, canonicalJson, GENESIS_HASH } from './audit-log.js';
-import { migrate } from './migrate.js';
-import { createPgSql } from './pg-sql.js';
-import { createPgliteSql } from './pglite-sql.js';
 import type { SqlExecutor } from './sql.js';
+import { testSqlTargets } from './test-sql.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** A migrated database of its own: PGlite in memory, or a fresh PostgreSQL schema. */
-interface Target {
-  name: string;
-  open(): Promise<SqlExecutor>;
-  cleanup(): Promise<void>;
-}
-
-function pgliteTarget(): Target {
-  return {
-    name: 'pglite',
-    async open() {
-      const sql = await createPgliteSql({ dataDir: 'memory://' });
-      await migrate(sql);
-      return sql;
-    },
-    async cleanup() {},
-  };
-}
-
-function postgresTarget(url: string): Target {
-  const schemas: string[] = [];
-  return {
-    name: 'postgres',
-    async open() {
-      const schema = `earshot_audit_${process.pid}_${schemas.length}_${Math.random().toString(36).slice(2, 8)}`;
-      schemas.push(schema);
-      const sql = createPgSql({ url, schema });
-      await migrate(sql, { schema });
-      return sql;
-    },
-    async cleanup() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
-const targets = process.env.DATABASE_URL
-  ? [pgliteTarget(), postgresTarget(process.env.DATABASE_URL)]
-  : [pgliteTarget()];
+const targets = testSqlTargets();
 
 afterAll(async () => {
   await Promise.all(targets.map((t) => t.cleanup()));

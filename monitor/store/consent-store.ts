@@ -2,10 +2,11 @@ import type { ConsentCheck } from '../../detectors/consent/consent-detector.js';
 import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
 import { isMadeRecordId } from '../../detectors/consent/safe-record-id.js';
 import { saltedHash } from '../findings/safe-token.js';
+import { copyText } from './copy-text.js';
 import { storableJsonText } from './sanitize.js';
 import type { SqlExecutor, SqlQueryable } from './sql.js';
 
-/** Rows per statement: the batch travels as one jsonb parameter. */
+/** Rows per COPY, and per audit entry. */
 const CHUNK = 5000;
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -24,32 +25,80 @@ function toRecord(row: RecordRow): ConsentRecord {
   };
 }
 
-/* Twelve array parameters, one element per record, whatever the batch's size: the fastest bulk path short of COPY. */
-// The records go as one JSON parameter: JSON.stringify and the server's JSON parser are native, where
-// twelve text arrays cost a quoting pass per value on each side. Keys other than the columns are ignored.
 /*
- * consent_mode is read out of the rows as json and cast to jsonb after: a
- * jsonb column of json_to_recordset costs the server about 17 us a row
- * (three quarters of the whole insert), the cast under 1 us.
+ * Records go in through a staging table: COPY fills it (ON COMMIT DELETE
+ * ROWS empties it), then one INSERT moves the rows the ledger lacks, first
+ * row first, so the first of two rows with one record_id wins. COPY itself
+ * cannot skip a duplicate. A temporary table belongs to its connection, so
+ * two batches written at once never share one.
  */
-const INSERT_RECORDS = `
-INSERT INTO consent_records (record_id, user_id, purpose, status, occurred_at, consent_version, source,
-  lawful_basis, region, gpc, consent_mode, expires_at)
-SELECT r.record_id, r.user_id, r.purpose, r.status, r.occurred_at, r.consent_version, r.source,
-  r.lawful_basis, r.region, r.gpc, r.consent_mode::jsonb, r.expires_at
-FROM json_to_recordset($1::json) AS r(record_id text, user_id text, purpose text, status text,
+const RECORD_STAGE = 'earshot_consent_records_stage';
+const RECORD_FIELDS = [
+  'record_id',
+  'user_id',
+  'purpose',
+  'status',
+  'occurred_at',
+  'consent_version',
+  'source',
+  'lawful_basis',
+  'region',
+  'gpc',
+  'consent_mode',
+  'expires_at',
+] as const;
+const CREATE_RECORD_STAGE = `
+CREATE TEMP TABLE IF NOT EXISTS ${RECORD_STAGE} (
+  ord bigint GENERATED ALWAYS AS IDENTITY, record_id text, user_id text, purpose text, status text,
   occurred_at timestamptz, consent_version text, source text, lawful_basis text, region text, gpc boolean,
-  consent_mode json, expires_at timestamptz)
+  consent_mode jsonb, expires_at timestamptz
+) ON COMMIT DELETE ROWS`;
+const INSERT_STAGED_RECORDS = `
+INSERT INTO consent_records (${RECORD_FIELDS.join(', ')})
+SELECT ${RECORD_FIELDS.join(', ')} FROM ${RECORD_STAGE} ORDER BY ord
 ON CONFLICT (record_id) DO NOTHING
 RETURNING record_id`;
 
-const INSERT_CHECKS = `
-INSERT INTO consent_checks (event_id, occurred_at, contract, version, purpose, channel, user_id, outcome,
-  record_id, detected_at)
-SELECT r.event_id, r.occurred_at, r.contract, r.version, r.purpose, r.channel, r.user_id, r.outcome,
-  r.record_id, r.detected_at
-FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, occurred_at timestamptz, contract text, version text,
-  purpose text, channel text, user_id text, outcome text, record_id text, detected_at timestamptz)`;
+const recordFields = (r: ConsentRecord) => [
+  r.record_id,
+  r.user_id,
+  r.purpose,
+  r.status,
+  r.occurred_at,
+  r.consent_version,
+  r.source,
+  r.lawful_basis,
+  r.region,
+  r.gpc,
+  r.consent_mode === null ? null : storableJsonText(r.consent_mode),
+  r.expires_at,
+];
+
+const CHECK_FIELDS = [
+  'event_id',
+  'occurred_at',
+  'contract',
+  'version',
+  'purpose',
+  'channel',
+  'user_id',
+  'outcome',
+  'record_id',
+  'detected_at',
+] as const;
+
+const checkFields = (c: ConsentCheck) => [
+  c.event_id,
+  c.occurred_at,
+  c.contract,
+  c.version,
+  c.purpose,
+  c.channel,
+  c.user_id,
+  c.outcome,
+  c.record_id,
+  c.detected_at,
+];
 
 /** A consent check as stored, for a data subject's access request. */
 export type StoredConsentCheck = Omit<ConsentCheck, 'user_id' | 'detected_at'>;
@@ -103,8 +152,8 @@ export type ConsentAppendHook = (tx: SqlQueryable, what: ConsentAppended) => Pro
 
 /**
  * The consent ledger, the per-event consent checks and erasures in
- * PostgreSQL or PGlite. Writes are batched (one jsonb parameter per few
- * thousand rows) and idempotent for records (record_id).
+ * PostgreSQL or PGlite. Writes are batched (a COPY per few thousand rows)
+ * and idempotent for records (record_id).
  */
 export class ConsentStore {
   private onAppend: ConsentAppendHook | null = null;
@@ -123,7 +172,10 @@ export class ConsentStore {
       let inserted = 0;
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
-        const { rows } = await tx.query<{ record_id: string }>(INSERT_RECORDS, [storableJsonText(chunk)]);
+        if (i === 0) await tx.query(CREATE_RECORD_STAGE);
+        else await tx.query(`TRUNCATE ${RECORD_STAGE}`);
+        await tx.copyIn(RECORD_STAGE, RECORD_FIELDS, copyText(chunk, recordFields));
+        const { rows } = await tx.query<{ record_id: string }>(INSERT_STAGED_RECORDS);
         inserted += rows.length;
         if (this.onAppend && rows.length > 0) {
           const fresh = new Set(rows.map((r) => r.record_id));
@@ -149,7 +201,7 @@ export class ConsentStore {
     await this.sql.transaction(async (tx) => {
       for (let i = 0; i < checks.length; i += CHUNK) {
         const chunk = checks.slice(i, i + CHUNK);
-        await tx.query(INSERT_CHECKS, [storableJsonText(chunk)]);
+        await tx.copyIn('consent_checks', CHECK_FIELDS, copyText(chunk, checkFields));
         const violations = chunk.filter((c) => c.outcome !== 'valid');
         if (this.onAppend && violations.length > 0) await this.onAppend(tx, { records: [], violations });
       }

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlExecutor, SqlQueryable } from './sql.js';
 
 export interface PgSqlOptions {
@@ -9,8 +12,29 @@ export interface PgSqlOptions {
   max?: number;
 }
 
+async function copyIn(client: pg.PoolClient, table: string, columns: readonly string[], rows: string) {
+  await pipeline(
+    Readable.from([rows]),
+    client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+  );
+}
+
 function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
   return {
+    async copyIn(table: string, columns: readonly string[], rows: string) {
+      // COPY runs on one connection: outside a transaction, one is taken from the pool for it.
+      if (!(client instanceof pg.Pool)) return copyIn(client, table, columns, rows);
+      const c = await client.connect();
+      let broken: Error | undefined;
+      try {
+        await copyIn(c, table, columns, rows);
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      } finally {
+        c.release(broken);
+      }
+    },
     async query<R>(text: string, params?: unknown[]) {
       const res = await client.query(text, params);
       return { rows: res.rows as R[] };
@@ -39,6 +63,7 @@ export function createPgSql(options: PgSqlOptions): SqlExecutor {
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
+    copyIn: base.copyIn,
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;

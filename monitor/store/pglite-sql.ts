@@ -18,6 +18,12 @@ function queryable(db: PGlite | Transaction): SqlQueryable {
     async exec(text: string) {
       await db.exec(text);
     },
+    async copyIn(table: string, columns: readonly string[], rows: string) {
+      // PGlite has no client stream: COPY reads the rows from a blob it is handed as /dev/blob.
+      await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([rows]),
+      });
+    },
   };
 }
 
@@ -36,6 +42,7 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<SqlExe
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
+    copyIn: base.copyIn,
     transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(queryable(tx)));
     },
