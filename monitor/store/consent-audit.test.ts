@@ -44,6 +44,24 @@ describe('consent audit entries', () => {
     for (const e of entries) expect(e.canonical).toBe(canonicalJson(e.content));
   });
 
+  it('leave out fields with no value: absent means null', () => {
+    const [entry] = consentAuditEntries({
+      records: [{ ...record, consent_mode: null, lawful_basis: null, gpc: null, region: null }],
+      violations: [],
+    });
+    const [stored] = JSON.parse(entry!.canonical!).records;
+    expect(Object.keys(stored)).toEqual([
+      'consent_version',
+      'occurred_at',
+      'purpose',
+      'record_id',
+      'source',
+      'status',
+      'user',
+    ]);
+    expect(entry!.canonical).toBe(canonicalJson(entry!.content));
+  });
+
   it('name users by salted hash only', () => {
     const text = JSON.stringify(consentAuditEntries({ records: [record], violations: [] }));
     expect(text).not.toContain('alice');

@@ -25,18 +25,20 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
     return h;
   };
   if (what.records.length > 0) {
-    // Keys in sorted order (and consent_mode's too), so JSON.stringify is the canonical form.
+    // Keys in sorted order (and consent_mode's too), so JSON.stringify is the canonical form. A field
+    // with no value is left out (undefined): most records lack several, and the content is hashed, sent
+    // and stored whole, a fifth smaller without them.
     const records = what.records.map((r) => ({
-      consent_mode: r.consent_mode === null ? null : sortedKeys(r.consent_mode),
-      consent_version: r.consent_version,
-      expires_at: r.expires_at,
-      gpc: r.gpc,
-      lawful_basis: r.lawful_basis,
+      consent_mode: r.consent_mode === null ? undefined : sortedKeys(r.consent_mode),
+      consent_version: r.consent_version ?? undefined,
+      expires_at: r.expires_at ?? undefined,
+      gpc: r.gpc ?? undefined,
+      lawful_basis: r.lawful_basis ?? undefined,
       occurred_at: r.occurred_at,
       purpose: r.purpose,
       record_id: safeRecordId(r.record_id),
-      region: r.region,
-      source: r.source,
+      region: r.region ?? undefined,
+      source: r.source ?? undefined,
       status: r.status,
       user: userHash(r.user_id),
     }));
@@ -45,15 +47,15 @@ export function consentAuditEntries(what: ConsentAppended): AuditEntry[] {
   }
   if (what.violations.length > 0) {
     const violations = what.violations.map((c) => ({
-      channel: c.channel,
+      channel: c.channel ?? undefined,
       contract: c.contract,
       detected_at: c.detected_at,
       event_id: c.event_id,
       occurred_at: c.occurred_at,
       outcome: c.outcome,
       purpose: c.purpose,
-      record_id: c.record_id === null ? null : safeRecordId(c.record_id),
-      user: c.user_id === '' ? null : userHash(c.user_id),
+      record_id: c.record_id === null ? undefined : safeRecordId(c.record_id),
+      user: c.user_id === '' ? undefined : userHash(c.user_id),
       version: c.version,
     }));
     const content = { violations };
