@@ -1,3 +1,4 @@
+import { DISTRIBUTION_MONITOR_SCHEMA } from '../../detectors/distribution/distribution-config.js';
 import { COMPATIBILITY_MODES, CONTRACT_STATUSES, REDACT_OPERATORS } from './contract.js';
 
 /**
@@ -61,6 +62,9 @@ export const CONTRACT_FORMAT_SCHEMA = {
         },
       },
     },
-    monitors: { type: 'object' },
+    monitors: {
+      type: 'object',
+      properties: { distribution: DISTRIBUTION_MONITOR_SCHEMA },
+    },
   },
 } as const;

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { readDistributionMonitor } from '../../detectors/distribution/distribution-config.js';
 import { createAjv } from './ajv.js';
 import type { Contract } from './contract.js';
 import { ContractError, type ContractProblem } from './contract-error.js';
@@ -41,6 +42,19 @@ export function toContract(doc: unknown, source?: string): Contract {
       problems,
       source,
     );
+  }
+  const distribution = (doc as { monitors?: { distribution?: unknown } }).monitors?.distribution;
+  if (distribution !== undefined) {
+    // What the format's schema cannot say (a window made of whole sub-windows, k <= n, ascending edges).
+    const read = readDistributionMonitor(distribution);
+    if (!read.ok) {
+      throw new ContractError(
+        `contract${source ? ` ${source}` : ''} breaks the contract format: /monitors/distribution ${read.error}`,
+        'invalid_contract',
+        [{ pointer: '/monitors/distribution', reason: read.error }],
+        source,
+      );
+    }
   }
   return { ...DEFAULTS, ...(structuredClone(doc) as Contract) };
 }
