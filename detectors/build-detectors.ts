@@ -6,6 +6,10 @@ import {
 import { type ConsentSinks, createConsentDetector } from './consent/consent-detector.js';
 import { ConsentLedger, type LedgerBacking } from './consent/consent-ledger.js';
 import type { Detector } from './detector.js';
+import {
+  createDistributionDetector,
+  type DistributionDetector,
+} from './distribution/distribution-detector.js';
 import type { PiiAnalyzer } from './pii/analyzer.js';
 import { createPiiAnalyzer } from './pii/default-recognizers.js';
 import { createPiiDetector } from './pii/pii-detector.js';
@@ -16,6 +20,8 @@ import { createSchemaDriftDetector } from './schema-drift/schema-drift-detector.
 export interface BuiltDetectors {
   all: Detector[];
   completeness: CompletenessDetector;
+  /** Distribution drift of the attributes contracts monitor (monitors.distribution). */
+  distribution: DistributionDetector;
   /** The PII analyzer the detector, the redactor and the event-id guard share. */
   analyzer: PiiAnalyzer;
   /** Redact mode's redactor, sharing the PII detector's analyzer and configured operators. */
@@ -35,10 +41,12 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
   const completeness = createCompletenessDetector(config.detectors.completeness);
   const pii = config.detectors.pii;
   const analyzer = createPiiAnalyzer({ threshold: pii.threshold, entities: pii.entities ?? undefined });
+  const distribution = createDistributionDetector();
   const all: Detector[] = [
     createSchemaDetector(),
     createSchemaDriftDetector(config.detectors.schema_drift),
     completeness,
+    distribution,
   ];
   if (pii.enabled) all.push(createPiiDetector(pii, analyzer));
   const consent = config.detectors.consent;
@@ -47,6 +55,7 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
   return {
     all,
     completeness,
+    distribution,
     analyzer,
     ledger,
     redactor: createEventRedactor({ analyzer, operators: pii.operators }),

@@ -126,6 +126,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     for (const r of detectors.completeness.readings()) {
       metrics.completeness.set({ contract: r.contract, version: r.version, attribute: r.attribute }, r.share);
     }
+    for (const r of detectors.distribution.readings()) {
+      const labels = { contract: r.contract, attribute: r.attribute };
+      const set = (statistic: string, value: number) =>
+        metrics.distributionStatistic.set({ ...labels, statistic }, value);
+      set(r.test, r.statistic);
+      set('p_value', r.pValue);
+      set('p_adjusted', r.pAdjusted);
+      set(r.effect.name, r.effect.value);
+      set('psi', r.psi.value);
+      metrics.distributionDrift.set(labels, r.firing ? 1 : 0);
+    }
   };
 
   return {

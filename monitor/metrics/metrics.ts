@@ -45,6 +45,9 @@ export class Metrics {
   readonly storeWrites: Counter<'outcome'>;
   readonly storeDropped: Counter;
   readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
+  /** Distribution drift per monitored attribute: the test statistic, p-values, effect and PSI, and the verdict. */
+  readonly distributionStatistic: Gauge<'contract' | 'attribute' | 'statistic'>;
+  readonly distributionDrift: Gauge<'contract' | 'attribute'>;
   readonly contractsLoaded: Gauge;
   readonly consentViolations: Counter<'purpose' | 'kind'>;
   readonly consentRecords: Counter;
@@ -168,6 +171,18 @@ export class Metrics {
       name: 'earshot_completeness_ratio',
       help: 'Non-null share of an attribute over the completeness window.',
       labelNames: ['contract', 'version', 'attribute'],
+      registers,
+    });
+    this.distributionStatistic = new Gauge({
+      name: 'earshot_distribution_drift_statistic',
+      help: 'Distribution drift of a monitored attribute at the last evaluation, by statistic: the test statistic (chi_square or kolmogorov_smirnov), p_value, p_adjusted (Benjamini-Hochberg across the contract), the effect (jensen_shannon or wasserstein_normed) and psi.',
+      labelNames: ['contract', 'attribute', 'statistic'],
+      registers,
+    });
+    this.distributionDrift = new Gauge({
+      name: 'earshot_distribution_drift',
+      help: '1 while a monitored attribute drifts over k of the last n evaluations (a distribution_drift finding), else 0.',
+      labelNames: ['contract', 'attribute'],
       registers,
     });
     this.contractsLoaded = new Gauge({

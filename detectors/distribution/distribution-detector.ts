@@ -1,0 +1,239 @@
+import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
+import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
+import type { ResolvedContract } from '../../monitor/registry/registry.js';
+import type { Detector } from '../detector.js';
+import { ConsecutiveGate } from '../stats/consecutive-gate.js';
+import { ReferenceWindows } from '../stats/reference-windows.js';
+import { type AttributeStats, addCategorical, addNumeric, attributeStatsOps } from './attribute-stats.js';
+import {
+  type DistributionMonitorConfig,
+  type MonitoredAttribute,
+  readDistributionMonitor,
+} from './distribution-config.js';
+import { type AttributeVerdict, freezeEdges, judgeContract, numericBin } from './judge-distribution.js';
+
+export const DISTRIBUTION_DETECTOR = 'distribution';
+
+/** One monitored attribute of one contract: its windows, its frozen bin edges and its gate. */
+interface Watched {
+  attr: MonitoredAttribute;
+  keys: string[];
+  windows: ReferenceWindows<AttributeStats>;
+  /** Numeric: frozen edges, or null until `minSamples` values have been seen. */
+  edges: number[] | null;
+  /** Numeric values (with their event time) seen before the edges were frozen. */
+  pending: Array<[ms: number, value: number]>;
+  gate: ConsecutiveGate;
+  /** End (ms) of the window a drift was last reported for: one finding per window length while it lasts. */
+  reportedUntil: number;
+}
+
+interface Monitor {
+  contract: string;
+  version: string;
+  config: DistributionMonitorConfig;
+  watched: Watched[];
+}
+
+/** The state of one monitored attribute as of the last evaluation, for GET /v1/monitors and gauges. */
+export interface DistributionReading extends AttributeVerdict {
+  contract: string;
+  /** Benjamini-Hochberg adjusted p-value across the contract's attributes. */
+  pAdjusted: number;
+  /** This evaluation found a drift (significant and large enough). */
+  drifted: boolean;
+  /** The drift persisted over k of the last n evaluations: reported. */
+  firing: boolean;
+  window: { from: string; to: string };
+  reference: { kind: string; from: string; to: string };
+}
+
+/** A monitored attribute's state: still collecting (no reference, or too few events), or judged. */
+export interface DistributionMonitorState {
+  contract: string;
+  attribute: string;
+  type: string;
+  state: 'collecting' | 'stable' | 'drifting' | 'firing';
+  reading: DistributionReading | null;
+}
+
+export interface DistributionDetector extends Detector {
+  /** The judged attributes as of the last evaluation, for gauges. */
+  readings(): DistributionReading[];
+  /** Every monitored attribute of every contract seen, judged or not, for GET /v1/monitors. */
+  states(): DistributionMonitorState[];
+}
+
+/**
+ * Distribution drift of the attributes a contract lists under
+ * `monitors.distribution`: each event adds its values to the current
+ * sub-window (O(1), or O(log bins) for a numeric value); evaluation compares
+ * each attribute's window with its reference, corrects the p-values for the
+ * contract's attributes together, requires an effect as well as
+ * significance, and reports `distribution_drift` once the drift has held over
+ * k of the last n evaluations. Monitors are per contract name, from the first
+ * version seen that declares one (versions of one event share its meaning).
+ */
+export function createDistributionDetector(): DistributionDetector {
+  const plans = new WeakMap<ResolvedContract, Monitor | null>();
+  const byName = new Map<string, Monitor>();
+  let latest: DistributionReading[] = [];
+  let states: DistributionMonitorState[] = [];
+
+  function plan(rc: ResolvedContract): Monitor | null {
+    const name = rc.contract.contract;
+    const existing = byName.get(name);
+    if (existing) return existing;
+    const section = rc.contract.monitors?.distribution;
+    if (section === undefined) return null;
+    const read = readDistributionMonitor(section);
+    // The registry refuses a contract whose section does not read; this is a second line, not an error path.
+    if (!read.ok) return null;
+    const config = read.config;
+    const count = config.windowMs / config.subWindowMs;
+    const monitor: Monitor = {
+      contract: name,
+      version: rc.contract.version,
+      config,
+      watched: config.attributes.map((attr) => ({
+        attr,
+        keys: pointerKeys(attr.pointer),
+        windows: new ReferenceWindows(
+          attributeStatsOps({
+            maxCategories: config.maxCategories,
+            bins: attr.type === 'numeric' ? attr.bins : 0,
+            smallSample: config.smallSample,
+          }),
+          {
+            subMs: config.subWindowMs,
+            count,
+            reference: config.reference,
+            ...(config.baseline ? { baseline: config.baseline } : {}),
+          },
+        ),
+        // Cut points from the contract become edges whose outer bins are open-ended.
+        edges: attr.edges && [Number.NEGATIVE_INFINITY, ...attr.edges, Number.POSITIVE_INFINITY],
+        pending: [],
+        gate: new ConsecutiveGate(config.consecutive.k, config.consecutive.n),
+        reportedUntil: Number.NEGATIVE_INFINITY,
+      })),
+    };
+    byName.set(name, monitor);
+    return monitor;
+  }
+
+  function observe(m: Monitor, w: Watched, value: unknown, ms: number): void {
+    if (w.attr.type === 'categorical') {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
+      const bucket = w.windows.at(ms);
+      if (bucket) addCategorical(bucket, String(value), m.config.maxCategories);
+      return;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) return;
+    if (w.edges === null) {
+      w.pending.push([ms, value]);
+      if (w.pending.length < m.config.minSamples) return;
+      // Enough values to freeze equal-count edges: from now on a value costs a binary search.
+      w.edges = freezeEdges(
+        w.pending.map(([, v]) => v),
+        w.attr.bins,
+      );
+      const pending = w.pending;
+      w.pending = [];
+      for (const [t, v] of pending) {
+        const bucket = w.windows.at(t);
+        if (bucket) addNumeric(bucket, v, numericBin(w.edges, v), m.config.smallSample);
+      }
+      return;
+    }
+    const bucket = w.windows.at(ms);
+    if (bucket) addNumeric(bucket, value, numericBin(w.edges, value), m.config.smallSample);
+  }
+
+  return {
+    name: DISTRIBUTION_DETECTOR,
+    kinds: [{ kind: 'distribution_drift', severity: 'warning' }],
+    inspect(event, ctx) {
+      let m = plans.get(ctx.contract);
+      if (m === undefined) {
+        m = plan(ctx.contract);
+        plans.set(ctx.contract, m);
+      }
+      if (m === null) return [];
+      const nowMs = ctx.now.getTime();
+      // Event time, but a clock far ahead of ours must not push the window into the future.
+      const ms = Math.min(ctx.envelope.occurred_ms ?? nowMs, nowMs + 60_000);
+      for (const w of m.watched) {
+        const value = valueAtKeys(event, w.keys);
+        if (value !== undefined && value !== null) observe(m, w, value, ms);
+      }
+      return [];
+    },
+    evaluate(now) {
+      const nowMs = now.getTime();
+      const findings: Finding[] = [];
+      const readings: DistributionReading[] = [];
+      const nextStates: DistributionMonitorState[] = [];
+      for (const m of byName.values()) {
+        const verdicts = judgeContract(m.config, m.watched, nowMs);
+        for (let i = 0; i < m.watched.length; i++) {
+          const w = m.watched[i]!;
+          const v = verdicts[i];
+          const state = { contract: m.contract, attribute: w.attr.pointer, type: w.attr.type };
+          if (!v) {
+            nextStates.push({ ...state, state: 'collecting', reading: null });
+            continue;
+          }
+          const firing = w.gate.push(v.drifted);
+          const reading: DistributionReading = { ...v, contract: m.contract, firing };
+          readings.push(reading);
+          nextStates.push({
+            ...state,
+            state: firing ? 'firing' : v.drifted ? 'drifting' : 'stable',
+            reading,
+          });
+          if (!firing) {
+            w.reportedUntil = Number.NEGATIVE_INFINITY;
+            continue;
+          }
+          if (nowMs < w.reportedUntil) continue;
+          w.reportedUntil = nowMs + m.config.windowMs;
+          findings.push(driftFinding(m, reading, now));
+        }
+      }
+      latest = readings;
+      states = nextStates;
+      return findings;
+    },
+    readings: () => latest,
+    states: () => states,
+  };
+}
+
+function driftFinding(m: Monitor, r: DistributionReading, now: Date): Finding {
+  return makeFinding(
+    {
+      detector: DISTRIBUTION_DETECTOR,
+      kind: 'distribution_drift',
+      contract: m.contract,
+      version: m.version,
+      attribute: r.attribute,
+      occurred_at: r.window.from,
+      message: r.explanation,
+      evidence: {
+        test: r.test,
+        statistic: r.statistic,
+        p_value: r.pValue,
+        p_adjusted: r.pAdjusted,
+        effect: r.effect,
+        psi: r.psi,
+        n_current: r.nCurrent,
+        n_reference: r.nReference,
+        window: r.window,
+        reference: r.reference,
+        top_shifts: r.topShifts,
+      },
+    },
+    now,
+  );
+}
