@@ -1,4 +1,5 @@
 import type { Config } from '../monitor/config/config.js';
+import { type CalibrationDetector, createCalibrationDetector } from './calibration/calibration-detector.js';
 import {
   type CompletenessDetector,
   createCompletenessDetector,
@@ -10,6 +11,7 @@ import {
   createDistributionDetector,
   type DistributionDetector,
 } from './distribution/distribution-detector.js';
+import { createEmbeddingDriftDetector, type EmbeddingDriftDetector } from './embedding/embedding-detector.js';
 import type { PiiAnalyzer } from './pii/analyzer.js';
 import { createPiiAnalyzer } from './pii/default-recognizers.js';
 import { createPiiDetector } from './pii/pii-detector.js';
@@ -22,6 +24,10 @@ export interface BuiltDetectors {
   completeness: CompletenessDetector;
   /** Distribution drift of the attributes contracts monitor (monitors.distribution). */
   distribution: DistributionDetector;
+  /** Calibration drift of the classifiers contracts declare (monitors.calibration), joined with later labels. */
+  calibration: CalibrationDetector;
+  /** Embedding drift of the vectors contracts declare (monitors.embedding_drift). */
+  embedding: EmbeddingDriftDetector;
   /** The PII analyzer the detector, the redactor and the event-id guard share. */
   analyzer: PiiAnalyzer;
   /** Redact mode's redactor, sharing the PII detector's analyzer and configured operators. */
@@ -42,11 +48,15 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
   const pii = config.detectors.pii;
   const analyzer = createPiiAnalyzer({ threshold: pii.threshold, entities: pii.entities ?? undefined });
   const distribution = createDistributionDetector();
+  const calibration = createCalibrationDetector();
+  const embedding = createEmbeddingDriftDetector();
   const all: Detector[] = [
     createSchemaDetector(),
     createSchemaDriftDetector(config.detectors.schema_drift),
     completeness,
     distribution,
+    calibration,
+    embedding,
   ];
   if (pii.enabled) all.push(createPiiDetector(pii, analyzer));
   const consent = config.detectors.consent;
@@ -56,6 +66,8 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
     all,
     completeness,
     distribution,
+    calibration,
+    embedding,
     analyzer,
     ledger,
     redactor: createEventRedactor({ analyzer, operators: pii.operators }),

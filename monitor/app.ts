@@ -121,6 +121,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  // Calibration monitors start before their contract's first event, so a label arriving first is held, not missed.
+  const watchLatest = (name: string) => {
+    const r = registry.resolve(name, null);
+    if (r.ok) detectors.calibration.watch(r.resolved);
+  };
+  for (const name of registry.names()) watchLatest(name);
+
   const evaluate = (now?: Date) => {
     pipeline.evaluate(now);
     for (const r of detectors.completeness.readings()) {
@@ -136,6 +143,39 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       set(r.effect.name, r.effect.value);
       set('psi', r.psi.value);
       metrics.distributionDrift.set(labels, r.firing ? 1 : 0);
+    }
+    // Model names come from traffic: the detector keeps at most ten per contract (the rest as "other"),
+    // each through safeToken, so the label set stays small and holds no raw input.
+    for (const r of detectors.calibration.readings()) {
+      const labels = { contract: r.contract, model: r.model };
+      const set = (statistic: string, value: number | null) => {
+        if (value !== null) metrics.calibrationStatistic.set({ ...labels, statistic }, value);
+      };
+      set('ece', r.ece);
+      set('mce', r.mce);
+      set('brier', r.brier);
+      set('accuracy', r.accuracy);
+      set('expected_accuracy', r.expectedAccuracy);
+      set('reference_ece', r.referenceEce);
+      set('ece_delta_lower', r.eceDelta?.lower ?? null);
+      for (const row of r.diagram) {
+        const bin = String(row.upper);
+        metrics.calibrationReliability.set({ ...labels, bin, quantity: 'accuracy' }, row.accuracy);
+        metrics.calibrationReliability.set({ ...labels, bin, quantity: 'confidence' }, row.meanConfidence);
+        metrics.calibrationReliability.set({ ...labels, bin, quantity: 'count' }, row.count);
+      }
+      metrics.calibrationDrift.set(labels, r.firing ? 1 : 0);
+    }
+    for (const r of detectors.embedding.readings()) {
+      const labels = { contract: r.contract, attribute: r.attribute };
+      const set = (statistic: string, value: number | null) => {
+        if (value !== null) metrics.embeddingStatistic.set({ ...labels, statistic }, value);
+      };
+      set('mmd2', r.mmd2);
+      set('p_value', r.pValue);
+      set('cosine_distance', r.meanCosineDistance);
+      set('drifted_share', r.driftedShare);
+      metrics.embeddingDrift.set(labels, r.firing ? 1 : 0);
     }
   };
 
@@ -153,6 +193,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const report = registry.add(contract);
       await store.recordContractVersion(contract, 'api');
       pipeline.refreshContracts();
+      watchLatest(contract.contract);
       return report;
     },
     evaluate,

@@ -48,6 +48,12 @@ export class Metrics {
   /** Distribution drift per monitored attribute: the test statistic, p-values, effect and PSI, and the verdict. */
   readonly distributionStatistic: Gauge<'contract' | 'attribute' | 'statistic'>;
   readonly distributionDrift: Gauge<'contract' | 'attribute'>;
+  /** Calibration per contract and model: ECE, MCE, Brier, accuracy and the accuracy confidence promises; the reliability diagram. */
+  readonly calibrationStatistic: Gauge<'contract' | 'model' | 'statistic'>;
+  readonly calibrationReliability: Gauge<'contract' | 'model' | 'bin' | 'quantity'>;
+  readonly calibrationDrift: Gauge<'contract' | 'model'>;
+  readonly embeddingStatistic: Gauge<'contract' | 'attribute' | 'statistic'>;
+  readonly embeddingDrift: Gauge<'contract' | 'attribute'>;
   readonly contractsLoaded: Gauge;
   readonly consentViolations: Counter<'purpose' | 'kind'>;
   readonly consentRecords: Counter;
@@ -182,6 +188,36 @@ export class Metrics {
     this.distributionDrift = new Gauge({
       name: 'earshot_distribution_drift',
       help: '1 while a monitored attribute drifts over k of the last n evaluations (a distribution_drift finding), else 0.',
+      labelNames: ['contract', 'attribute'],
+      registers,
+    });
+    this.calibrationStatistic = new Gauge({
+      name: 'earshot_calibration_statistic',
+      help: 'Calibration of a model over the current window, by statistic: ece, mce, brier, accuracy (realized, from labels), expected_accuracy (mean confidence of every prediction, labelled or not), reference_ece, ece_delta_lower (bootstrap lower bound of the rise over the reference).',
+      labelNames: ['contract', 'model', 'statistic'],
+      registers,
+    });
+    this.calibrationReliability = new Gauge({
+      name: 'earshot_calibration_reliability',
+      help: 'Reliability diagram of a model over the current window, per bin (its upper edge): accuracy, confidence (mean) and count of labelled predictions.',
+      labelNames: ['contract', 'model', 'bin', 'quantity'],
+      registers,
+    });
+    this.calibrationDrift = new Gauge({
+      name: 'earshot_calibration_drift',
+      help: '1 while a model is miscalibrated over k of the last n evaluations (a calibration_drift finding), else 0.',
+      labelNames: ['contract', 'model'],
+      registers,
+    });
+    this.embeddingStatistic = new Gauge({
+      name: 'earshot_embedding_drift_statistic',
+      help: 'Embedding drift at the last evaluation, by statistic: mmd2, p_value (permutation test), cosine_distance (of the window means), drifted_share (of components).',
+      labelNames: ['contract', 'attribute', 'statistic'],
+      registers,
+    });
+    this.embeddingDrift = new Gauge({
+      name: 'earshot_embedding_drift',
+      help: '1 while embeddings drift over k of the last n evaluations (an embedding_drift finding), else 0.',
       labelNames: ['contract', 'attribute'],
       registers,
     });

@@ -1,4 +1,6 @@
+import { CALIBRATION_MONITOR_SCHEMA } from '../../detectors/calibration/calibration-config.js';
 import { DISTRIBUTION_MONITOR_SCHEMA } from '../../detectors/distribution/distribution-config.js';
+import { EMBEDDING_MONITOR_SCHEMA } from '../../detectors/embedding/embedding-config.js';
 import { COMPATIBILITY_MODES, CONTRACT_STATUSES, REDACT_OPERATORS } from './contract.js';
 
 /**
@@ -64,7 +66,11 @@ export const CONTRACT_FORMAT_SCHEMA = {
     },
     monitors: {
       type: 'object',
-      properties: { distribution: DISTRIBUTION_MONITOR_SCHEMA },
+      properties: {
+        distribution: DISTRIBUTION_MONITOR_SCHEMA,
+        calibration: CALIBRATION_MONITOR_SCHEMA,
+        embedding_drift: EMBEDDING_MONITOR_SCHEMA,
+      },
     },
   },
 } as const;

@@ -1,6 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { readCalibrationMonitor } from '../../detectors/calibration/calibration-config.js';
 import { readDistributionMonitor } from '../../detectors/distribution/distribution-config.js';
+import { readEmbeddingMonitor } from '../../detectors/embedding/embedding-config.js';
 import { createAjv } from './ajv.js';
 import type { Contract } from './contract.js';
 import { ContractError, type ContractProblem } from './contract-error.js';
@@ -18,6 +20,14 @@ function problemOf(e: ErrorObject): ContractProblem {
     return { pointer, reason: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
   return { pointer, reason: e.message ?? e.keyword };
 }
+
+const MONITOR_READERS: ReadonlyArray<
+  [string, (section: unknown) => { ok: true } | { ok: false; error: string }]
+> = [
+  ['distribution', readDistributionMonitor],
+  ['calibration', readCalibrationMonitor],
+  ['embedding_drift', readEmbeddingMonitor],
+];
 
 const DEFAULTS = { compatibility: 'backward', purposes: [], attributes: {} } as const;
 
@@ -43,15 +53,16 @@ export function toContract(doc: unknown, source?: string): Contract {
       source,
     );
   }
-  const distribution = (doc as { monitors?: { distribution?: unknown } }).monitors?.distribution;
-  if (distribution !== undefined) {
-    // What the format's schema cannot say (a window made of whole sub-windows, k <= n, ascending edges).
-    const read = readDistributionMonitor(distribution);
-    if (!read.ok) {
+  // What the format's schema cannot say of a monitor section (a window made of whole sub-windows, k <= n, ...).
+  const monitors = (doc as { monitors?: Record<string, unknown> }).monitors ?? {};
+  for (const [key, read] of MONITOR_READERS) {
+    if (monitors[key] === undefined) continue;
+    const result = read(monitors[key]);
+    if (!result.ok) {
       throw new ContractError(
-        `contract${source ? ` ${source}` : ''} breaks the contract format: /monitors/distribution ${read.error}`,
+        `contract${source ? ` ${source}` : ''} breaks the contract format: /monitors/${key} ${result.error}`,
         'invalid_contract',
-        [{ pointer: '/monitors/distribution', reason: read.error }],
+        [{ pointer: `/monitors/${key}`, reason: result.error }],
         source,
       );
     }
