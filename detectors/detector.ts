@@ -25,8 +25,25 @@ export interface Detector {
   prepare?(envelopes: readonly Envelope[]): Promise<void>;
   inspect?(event: ConversationEvent, ctx: InspectContext): Finding[];
   evaluate?(now: Date): Finding[];
+  /**
+   * A windowed detector's state per contract (windows, reference, frozen
+   * edges, gates), plain JSON for the store, so a restart carries on from
+   * it. Includes a fingerprint of the contract section it was built under.
+   */
+  snapshot?(): MonitorSnapshot[];
+  /**
+   * Called once at start, before any event, with what snapshot() returned
+   * before the restart. A snapshot whose contract section has changed since
+   * (another fingerprint) is dropped, and that monitor starts afresh.
+   */
+  restore?(snapshots: readonly MonitorSnapshot[]): void;
   start?(): void | Promise<void>;
   stop?(): void | Promise<void>;
+}
+
+export interface MonitorSnapshot {
+  contract: string;
+  state: unknown;
 }
 
 export type Mode = 'observe' | 'enforce' | 'redact';
