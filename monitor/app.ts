@@ -120,6 +120,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let lastSnapshot = Date.now();
+  /** Saved state is only overwritten by an app that read it first (a stop without a start keeps it). */
+  let restoredState = false;
+  let snapshotting: Promise<void> = Promise.resolve();
+
+  /** Writes every windowed detector's state to the store; a failure is logged and the next save tries again. */
+  const saveSnapshots = (): Promise<void> => {
+    snapshotting = snapshotting.then(async () => {
+      for (const d of detectors.all) {
+        if (!d.snapshot) continue;
+        try {
+          await store.monitors.save(d.name, d.snapshot());
+        } catch (err) {
+          logger.error({ err, detector: d.name }, 'saving the monitor state failed; kept in memory');
+        }
+      }
+    });
+    return snapshotting;
+  };
 
   // Calibration monitors start before their contract's first event, so a label arriving first is held, not missed.
   const watchLatest = (name: string) => {
@@ -199,6 +218,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     evaluate,
     async start() {
       if (timer || stopped) return;
+      // Windows, references and gates from before a restart, before any event arrives.
+      for (const d of detectors.all) {
+        if (!d.restore) continue;
+        try {
+          d.restore(await store.monitors.load(d.name));
+        } catch (err) {
+          logger.error(
+            { err, detector: d.name },
+            'reading the monitor state failed; its windows start empty',
+          );
+        }
+      }
+      restoredState = true;
       await pipeline.start();
       writer.start();
       consentWriter.start();
@@ -208,6 +240,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         } catch (err) {
           logger.error({ err }, 'evaluation failed');
         }
+        if (Date.now() - lastSnapshot >= config.snapshotIntervalSeconds * 1000) {
+          lastSnapshot = Date.now();
+          void saveSnapshots();
+        }
       }, config.evaluateIntervalSeconds * 1000);
       timer.unref();
     },
@@ -216,6 +252,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       stopped = true;
       if (timer) clearInterval(timer);
       evaluate();
+      if (restoredState) await saveSnapshots();
       await pipeline.stop();
       await writer.stop();
       await consentWriter.stop();

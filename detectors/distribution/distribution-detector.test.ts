@@ -136,6 +136,52 @@ describe('distribution detector', () => {
     expect(JSON.stringify(findings)).not.toContain('jane.doe');
   });
 
+  it('carries on after a restart from its snapshot, and starts afresh under a changed section', () => {
+    const rc = resolved(SECTION);
+    const steady = (r: () => number) => () => ({
+      resolution: r() < 0.7 ? 'resolved' : 'unresolved',
+      handle_time_seconds: 60 + 240 * r(),
+    });
+    const shifted = (r: () => number) => () => ({
+      resolution: r() < 0.2 ? 'resolved' : 'unresolved',
+      handle_time_seconds: 400 + 240 * r(),
+    });
+    const never = createDistributionDetector();
+    const before = createDistributionDetector();
+    const ra = seededRandom(9);
+    const rb = seededRandom(9);
+    for (const [d, r] of [
+      [never, ra],
+      [before, rb],
+    ] as const) {
+      feed(d, rc, T0, 10, 30, steady(r));
+      d.evaluate!(new Date(T0 + 10 * MIN - 1));
+      feed(d, rc, T0 + 10 * MIN, 10, 30, shifted(r));
+      d.evaluate!(new Date(T0 + 20 * MIN - 1));
+    }
+    const after = createDistributionDetector();
+    after.restore!(JSON.parse(JSON.stringify(before.snapshot!())));
+    // The shift goes on: the second drifting window in three fires on both.
+    const further = (r: () => number) => () => ({
+      resolution: r() < 0.05 ? 'resolved' : 'unresolved',
+      handle_time_seconds: 900 + 400 * r(),
+    });
+    feed(never, rc, T0 + 20 * MIN, 10, 30, further(ra));
+    feed(after, rc, T0 + 20 * MIN, 10, 30, further(rb));
+    const a = never.evaluate!(new Date(T0 + 30 * MIN - 1));
+    const b = after.evaluate!(new Date(T0 + 30 * MIN - 1));
+    expect(b.map((f) => f.attribute)).toEqual(a.map((f) => f.attribute));
+    expect(b.length).toBe(2);
+    expect(after.readings()).toEqual(never.readings());
+
+    const changed = createDistributionDetector();
+    changed.restore!(JSON.parse(JSON.stringify(before.snapshot!())));
+    const other = resolved(SECTION.replace('k: 2, n: 3', 'k: 1, n: 3'));
+    feed(changed, other, T0 + 20 * MIN, 10, 30, shifted(seededRandom(4)));
+    changed.evaluate!(new Date(T0 + 30 * MIN - 1));
+    expect(changed.states().map((s) => s.state)).toEqual(['collecting', 'collecting']);
+  });
+
   it('ignores values of the wrong type and contracts without a monitor', () => {
     const d = createDistributionDetector();
     const plain = resolved('{ attributes: { /x: numeric } }');

@@ -1,9 +1,9 @@
 import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
 import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
-import type { Detector } from '../detector.js';
+import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
-import { ReferenceWindows } from '../stats/reference-windows.js';
+import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import { type AttributeStats, addCategorical, addNumeric, attributeStatsOps } from './attribute-stats.js';
 import {
   type DistributionMonitorConfig,
@@ -31,9 +31,27 @@ interface Watched {
 interface Monitor {
   contract: string;
   version: string;
+  /** The section as written: a snapshot taken under another one does not apply. */
+  fingerprint: string;
   config: DistributionMonitorConfig;
   watched: Watched[];
 }
+
+/** A monitor's state as plain JSON (±Infinity, which JSON lacks, as null). */
+interface DistributionSnapshot {
+  fingerprint: string;
+  version: string;
+  watched: Array<{
+    pointer: string;
+    windows: ReferenceWindowsSnapshot;
+    edges: Array<number | null> | null;
+    pending: Array<[number, number]>;
+    gate: boolean[];
+    reportedUntil: number | null;
+  }>;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** The state of one monitored attribute as of the last evaluation, for GET /v1/monitors and gauges. */
 export interface DistributionReading extends AttributeVerdict {
@@ -79,6 +97,8 @@ export function createDistributionDetector(): DistributionDetector {
   const byName = new Map<string, Monitor>();
   let latest: DistributionReading[] = [];
   let states: DistributionMonitorState[] = [];
+  /** Snapshots from before a restart, applied when their contract's monitor is created. */
+  const restored = new Map<string, DistributionSnapshot>();
 
   function plan(rc: ResolvedContract): Monitor | null {
     const name = rc.contract.contract;
@@ -94,6 +114,7 @@ export function createDistributionDetector(): DistributionDetector {
     const monitor: Monitor = {
       contract: name,
       version: rc.contract.version,
+      fingerprint: JSON.stringify(section),
       config,
       watched: config.attributes.map((attr) => ({
         attr,
@@ -118,8 +139,27 @@ export function createDistributionDetector(): DistributionDetector {
         reportedUntil: Number.NEGATIVE_INFINITY,
       })),
     };
+    const snap = restored.get(name);
+    restored.delete(name);
+    if (snap && snap.fingerprint === monitor.fingerprint) apply(monitor, snap);
     byName.set(name, monitor);
     return monitor;
+  }
+
+  function apply(m: Monitor, snap: DistributionSnapshot): void {
+    for (const w of m.watched) {
+      const s = snap.watched.find((x) => x.pointer === w.attr.pointer);
+      if (!s) continue;
+      w.windows.restore(s.windows);
+      if (s.edges) {
+        w.edges = s.edges.map((e, i) =>
+          e !== null ? e : i === 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+        );
+      }
+      w.pending = s.pending.map(([t, v]) => [t, v]);
+      w.gate.restore(s.gate);
+      w.reportedUntil = s.reportedUntil ?? Number.NEGATIVE_INFINITY;
+    }
   }
 
   function observe(m: Monitor, w: Watched, value: unknown, ms: number): void {
@@ -207,6 +247,26 @@ export function createDistributionDetector(): DistributionDetector {
     },
     readings: () => latest,
     states: () => states,
+    snapshot(): MonitorSnapshot[] {
+      return [...byName.values()].map((m) => {
+        const state: DistributionSnapshot = {
+          fingerprint: m.fingerprint,
+          version: m.version,
+          watched: m.watched.map((w) => ({
+            pointer: w.attr.pointer,
+            windows: w.windows.snapshot(),
+            edges: w.edges && w.edges.map(finite),
+            pending: w.pending,
+            gate: w.gate.toJSON(),
+            reportedUntil: finite(w.reportedUntil),
+          })),
+        };
+        return { contract: m.contract, state };
+      });
+    },
+    restore(snapshots) {
+      for (const s of snapshots) restored.set(s.contract, s.state as DistributionSnapshot);
+    },
   };
 }
 

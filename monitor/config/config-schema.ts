@@ -69,6 +69,8 @@ export const CONFIG_SCHEMA = {
       },
     },
     evaluateIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+    /** How often windowed monitors' state is written to the store (also at shutdown). */
+    snapshotIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 300 },
     privacy: {
       type: 'object',
       additionalProperties: false,

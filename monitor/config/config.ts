@@ -25,6 +25,7 @@ export interface Config {
   envelope: EnvelopeFields;
   limits: { maxDepth: number; maxStringLength: number; maxNodes: number };
   evaluateIntervalSeconds: number;
+  snapshotIntervalSeconds: number;
   privacy: { hashSalt: string | null };
   log: { level: string };
   detectors: {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { testStores } from '../store/test-stores.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 describe('GET /v1/monitors', () => {
@@ -55,5 +56,56 @@ describe('GET /v1/monitors', () => {
         reading: null,
       },
     ]);
+  });
+});
+
+describe('monitor state across a restart', () => {
+  it('is saved at shutdown and read back at start, on both stores', async () => {
+    for (const target of testStores()) {
+      const store = await target.openPersistent();
+      const first = await createTestApp({ store });
+      await first.app.start();
+      const rc = first.app.registry.resolve('conversation.ended', null);
+      if (!rc.ok) throw new Error(rc.message);
+      const contract = {
+        ...rc.resolved.contract,
+        version: '1.2.0',
+        monitors: { distribution: { attributes: { '/resolution': 'categorical' as const }, min_samples: 5 } },
+      };
+      await first.app.publishContract(contract);
+      const t0 = Date.now() - 90 * 60_000;
+      const events = Array.from({ length: 40 }, (_, i) => ({
+        event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        event_type: 'conversation.ended',
+        schema_version: '1.2.0',
+        occurred_at: new Date(t0 + i * 60_000).toISOString(),
+        user_id: 'u-1',
+        conversation_id: `c-${i}`,
+        channel: 'chat',
+        resolution: i % 3 === 0 ? 'unresolved' : 'resolved',
+      }));
+      await first.server.inject({ method: 'POST', url: '/v1/events', payload: events });
+      const now = new Date(t0 + 61 * 60_000);
+      first.app.evaluate(now);
+      const before = first.app.detectors.distribution.snapshot!();
+      expect(before.map((s) => s.contract)).toEqual(['conversation.ended']);
+      await first.close();
+
+      const second = await createTestApp({ store: await target.openPersistent() });
+      await second.app.start();
+      await second.app.publishContract(contract);
+      // The contract's first event creates the monitor, which takes up the saved windows.
+      await second.server.inject({
+        method: 'POST',
+        url: '/v1/events',
+        payload: [{ ...events[39], event_id: '00000000-0000-4000-8000-999999999999' }],
+      });
+      const after = second.app.detectors.distribution.snapshot!();
+      const windows = (s: unknown) =>
+        (s as { watched: Array<{ windows: { buckets: unknown[] } }> }).watched[0]!.windows.buckets.length;
+      expect(windows(after[0]!.state)).toBe(windows(before[0]!.state));
+      await second.close();
+      await target.cleanup();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { contentHash } from './contract-hash.js';
 import { dedupKey, mergeAggregate } from './finding-aggregate.js';
 import { decodeCursor, encodeCursor } from './findings-cursor.js';
 import { InvalidFilterError } from './invalid-filter-error.js';
+import { MonitorStateStore } from './monitor-state-store.js';
 import { isoOrNull, knownSeverity, storableJson, storableText, storableTextOrNull } from './sanitize.js';
 import type { SqlExecutor } from './sql.js';
 import {
@@ -181,9 +182,11 @@ export class SqlStore implements Store {
   readonly kind: 'postgres' | 'pglite';
   readonly consent: ConsentStore;
   readonly audit: AuditLog;
+  readonly monitors: MonitorStateStore;
 
   constructor(private readonly sql: SqlExecutor) {
     this.kind = sql.kind;
+    this.monitors = new MonitorStateStore(sql);
     this.consent = new ConsentStore(sql);
     this.audit = new AuditLog(sql);
     this.consent.setAppendHook(auditConsentWrites(this.audit));
