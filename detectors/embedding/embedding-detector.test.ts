@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../monitor/pipeline/envelope.js';
 import { parseContractText } from '../../monitor/registry/parse-contract.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
-import type { InspectContext } from '../detector.js';
+import type { InspectContext, MonitorSnapshot } from '../detector.js';
 import { gaussianVectors } from '../stats/embedding/gaussian-vectors.js';
 import { createEmbeddingDriftDetector, type EmbeddingReading } from './embedding-detector.js';
 
@@ -261,4 +261,171 @@ describe('embedding drift detector', () => {
     expect(d.evaluate!(new Date(T0))).toEqual([]);
     expect(d.states()).toEqual([]);
   });
+});
+
+describe('embedding drift detector across a restart', () => {
+  /** Past the reservoir (40) every sub-window (60 a minute): the restored samples must go on replacing alike. */
+  const RESTART =
+    '{ attribute: /embedding, window_minutes: 10, sub_window_minutes: 1, min_samples: 100, reservoir: 40, permutations: 100, consecutive: { k: 2, n: 3 } }';
+
+  type Step = { ms: number; vector: ArrayLike<number> } | { evaluate: number };
+
+  function events(from: number, minutes: number, vectors: readonly ArrayLike<number>[]): Step[] {
+    return Array.from({ length: minutes * 60 }, (_, i) => ({ ms: from + i * 1000, vector: vectors[i]! }));
+  }
+
+  function run(d: Detector, rc: ResolvedContract, steps: readonly Step[]) {
+    const out: unknown[] = [];
+    for (const s of steps) {
+      if ('evaluate' in s) {
+        const findings = d.evaluate!(new Date(s.evaluate)).map(({ id: _, ...f }) => f);
+        const states = d.states().map((m) => ({ ...m, reading: m.reading && timeless(m.reading) }));
+        out.push(findings, d.readings().map(timeless), states);
+      } else {
+        d.inspect!({ embedding: Array.from(s.vector) }, ctx(rc, s.ms));
+      }
+    }
+    return out;
+  }
+
+  /** How long a judgement took is the one thing two runs do not share. */
+  const timeless = (r: EmbeddingReading) => ({ ...r, evaluationMs: 0 });
+  const stored = (d: Detector) =>
+    JSON.parse(JSON.stringify(d.snapshot!(), (k, v) => (k === 'evaluationMs' ? 0 : v)));
+
+  const steadyN = (n: number, seed: number) => gaussianVectors(n, DIMS, seed, 1, 1);
+  const shiftedN = (n: number, seed: number) =>
+    gaussianVectors(
+      n,
+      DIMS,
+      seed,
+      Array.from({ length: DIMS }, (_, d) => (d < DIMS / 2 ? 2 : 1)),
+      1,
+    );
+
+  for (const reference of ['previous_window', 'baseline']) {
+    it(`reads after a restart as if it had never stopped (${reference})`, () => {
+      const section = RESTART.replace(
+        'attribute: /embedding',
+        `attribute: /embedding, reference: ${reference}`,
+      );
+      const before: Step[] = [
+        ...events(T0, 10, steadyN(600, 1)),
+        { evaluate: T0 + 10 * MIN - 1 },
+        ...events(T0 + 10 * MIN, 10, steadyN(600, 2)),
+        { evaluate: T0 + 20 * MIN - 1 },
+        ...events(T0 + 20 * MIN, 10, shiftedN(600, 3)),
+        { evaluate: T0 + 30 * MIN - 1 },
+        // Stopped 45 vectors into a sub-window, its sample past capacity (40), after a judgement.
+        ...events(T0 + 30 * MIN, 5.75, shiftedN(345, 4)),
+        { evaluate: T0 + 35 * MIN + 46_000 },
+      ];
+      const after: Step[] = [
+        // The monitor is created on its contract's first event; an ignored one leaves the windows unchanged,
+        // so the next evaluation keeps the restored verdict and does not count it again.
+        { ms: T0 + 35 * MIN + 46_000, vector: [1, 2] },
+        { evaluate: T0 + 35 * MIN + 47_000 },
+        ...events(T0 + 35 * MIN + 45_000, 4.25, shiftedN(255, 5)),
+        { evaluate: T0 + 40 * MIN - 1 },
+        ...events(T0 + 40 * MIN, 10, shiftedN(600, 6)),
+        { evaluate: T0 + 45 * MIN },
+        { evaluate: T0 + 50 * MIN - 1 },
+        ...events(T0 + 50 * MIN, 10, steadyN(600, 7)),
+        { evaluate: T0 + 60 * MIN - 1 },
+      ];
+
+      const never = createEmbeddingDriftDetector();
+      const rc = resolved(section);
+      run(never, rc, before);
+      const snapshot = JSON.parse(JSON.stringify(never.snapshot!()));
+      const expected = run(never, rc, after);
+
+      const restarted = createEmbeddingDriftDetector();
+      restarted.restore!(snapshot);
+      const got = run(restarted, resolved(section), after);
+      expect(got).toEqual(expected);
+      expect(stored(restarted)).toEqual(stored(never));
+      // Not trivially equal: drift was judged after the restart, and a gate that fired reported it.
+      const readings = expected.filter((_, i) => i % 3 === 1).flat() as EmbeddingReading[];
+      expect(readings.some((r) => r.drifted)).toBe(true);
+      expect(readings.some((r) => r.firing)).toBe(true);
+      expect(restarted.states()[0]).toMatchObject({ accepted: 3600, ignored: { wrongDimension: 1 } });
+    });
+  }
+
+  it('starts afresh when the section changed, not when only its key order did', () => {
+    const rc = resolved(RESTART);
+    const d = createEmbeddingDriftDetector();
+    run(d, rc, events(T0, 10, steadyN(600, 1)));
+    d.inspect!({ embedding: 'not a vector' }, ctx(rc, T0 + 10 * MIN));
+    const snapshot: MonitorSnapshot[] = JSON.parse(JSON.stringify(d.snapshot!()));
+    const first = (section: string) => {
+      const fresh = createEmbeddingDriftDetector();
+      fresh.restore!(snapshot);
+      fresh.inspect!({ embedding: Array(DIMS).fill(0.5) }, ctx(resolved(section), T0 + 10 * MIN));
+      return fresh.states()[0]!;
+    };
+    expect(first(RESTART)).toMatchObject({ accepted: 601, ignored: { invalid: 1 } });
+    const reordered = `{ reservoir: 40, ${RESTART.slice(1).replace(' reservoir: 40,', '')}`;
+    expect(reordered).not.toBe(RESTART);
+    expect(first(reordered)).toMatchObject({ accepted: 601 });
+    expect(first(RESTART.replace('min_samples: 100', 'min_samples: 120'))).toMatchObject({
+      accepted: 1,
+      ignored: { wrongDimension: 0, invalid: 0, late: 0 },
+    });
+  });
+
+  it('keeps a snapshot until its contract is seen, and starts afresh from one it cannot read', () => {
+    const rc = resolved(RESTART);
+    const d = createEmbeddingDriftDetector();
+    run(d, rc, events(T0, 2, steadyN(120, 1)));
+    const snapshot: MonitorSnapshot[] = JSON.parse(JSON.stringify(d.snapshot!()));
+    const quiet = createEmbeddingDriftDetector();
+    quiet.restore!(snapshot);
+    expect(quiet.states()).toEqual([]);
+    // Nothing seen since: carried on to the next restart as it was.
+    expect(quiet.snapshot!()).toEqual(snapshot);
+
+    const state = snapshot[0]!.state as Record<string, unknown>;
+    const broken = createEmbeddingDriftDetector();
+    broken.restore!([
+      { contract: 'conversation.message', state: { ...state, windows: { buckets: [[1, {}]] } } },
+    ]);
+    broken.inspect!({ embedding: Array(DIMS).fill(0.5) }, ctx(rc, T0 + 2 * MIN));
+    expect(broken.states()[0]).toMatchObject({ accepted: 1 });
+  });
+
+  it('measures a full window at the default shape (384 dimensions, 500 vectors a sample)', () => {
+    const dims = 384;
+    const rc = resolved('{ attribute: /embedding }');
+    const d = createEmbeddingDriftDetector();
+    // 60-minute windows of 5-minute sub-windows, two windows live: 24 samples, each past its 500.
+    const perSub = 520;
+    const vectors = gaussianVectors(24 * perSub, dims, 1, 0.05, 1);
+    const step = (5 * MIN) / perSub;
+    for (let i = 0; i < vectors.length; i++) {
+      d.inspect!({ embedding: Array.from(vectors[i]!) }, ctx(rc, T0 + Math.floor(i * step)));
+    }
+    const end = T0 + 120 * MIN - 1;
+    d.evaluate!(new Date(end));
+
+    let started = performance.now();
+    const text = JSON.stringify(d.snapshot!());
+    const writeMs = performance.now() - started;
+    started = performance.now();
+    const back = createEmbeddingDriftDetector();
+    back.restore!(JSON.parse(text));
+    back.inspect!({ embedding: 'not a vector' }, ctx(rc, end));
+    const readMs = performance.now() - started;
+    // The same numbers written as JSON decimals, for one sample.
+    const decimal = JSON.stringify(vectors.slice(0, 500).map((v) => Array.from(v))).length;
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    console.log(
+      `embedding snapshot, 24 sub-windows x ${perSub} vectors x ${dims} dims: ${mb(text.length)} MB ` +
+        `(${mb(text.length / 24)} MB a sub-window; one sample as JSON decimals would be ${mb(decimal)} MB); ` +
+        `stringify ${writeMs.toFixed(0)} ms, parse and restore ${readMs.toFixed(0)} ms`,
+    );
+    expect(text.length).toBeLessThan(80e6);
+    expect(back.states()).toEqual(d.states().map((s) => ({ ...s, ignored: { ...s.ignored, invalid: 1 } })));
+  }, 60_000);
 });

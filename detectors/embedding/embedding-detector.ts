@@ -1,9 +1,10 @@
 import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
 import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
-import type { Detector } from '../detector.js';
+import { contentHash } from '../../monitor/store/contract-hash.js';
+import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
-import { ReferenceWindows } from '../stats/reference-windows.js';
+import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import { type EmbeddingMonitorConfig, readEmbeddingMonitor } from './embedding-config.js';
 import {
   addVector,
@@ -37,6 +38,8 @@ interface Windows {
 interface Monitor {
   contract: string;
   version: string;
+  /** Of the section and the config read from it: a snapshot taken under another does not apply. */
+  fingerprint: string;
   config: EmbeddingMonitorConfig;
   keys: string[];
   w: Windows | null;
@@ -50,6 +53,30 @@ interface Monitor {
   reading: EmbeddingReading | null;
   state: EmbeddingMonitorState['state'];
 }
+
+/**
+ * One contract's monitor as plain JSON (see snapshot()): the windows' sums
+ * and samples with their vectors packed (packFloats), the gate, the counters
+ * and the last verdict, so that unchanged windows are not judged again and
+ * counted twice towards k of n after a restart. JSON has no infinities: null
+ * stands for "never" in reportedUntil and newestSub.
+ */
+export interface EmbeddingSnapshot {
+  fingerprint: string;
+  /** Fixed by the first vector; null (with no windows) before it. */
+  dims: number | null;
+  windows: ReferenceWindowsSnapshot | null;
+  newestSub: number | null;
+  accepted: number;
+  ignored: IgnoredVectors;
+  gate: boolean[];
+  reportedUntil: number | null;
+  judged: { key: string; verdict: EmbeddingVerdict | null; evaluationMs: number } | null;
+  reading: EmbeddingReading | null;
+  state: EmbeddingMonitorState['state'];
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** The state of one contract's embedding as of the last evaluation, for gauges and GET /v1/monitors. */
 export interface EmbeddingReading extends EmbeddingVerdict {
@@ -96,10 +123,17 @@ export interface EmbeddingDriftDetector extends Detector {
  * few hundred milliseconds, so windows that have not changed since they were
  * last judged (no vector accepted, the same sub-window) keep their verdict,
  * and such an evaluation does not count again towards k of n.
+ *
+ * snapshot() and restore() carry a monitor over a restart exactly: every
+ * random draw is keyed by the seed and the sub-window, and a live reservoir's
+ * source is carried as its seed and draw count, so a restored detector fed
+ * the same events reads as one that never stopped.
  */
 export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
   const plans = new WeakMap<ResolvedContract, Monitor | null>();
   const byName = new Map<string, Monitor>();
+  /** Snapshots given to restore(), by contract, until that contract's monitor is created on its first event. */
+  const restored = new Map<string, EmbeddingSnapshot>();
   let latest: EmbeddingReading[] = [];
 
   function plan(rc: ResolvedContract): Monitor | null {
@@ -115,6 +149,8 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
     const monitor: Monitor = {
       contract: name,
       version: rc.contract.version,
+      // The config too: a changed default changes the windows' shape as much as an edited section would.
+      fingerprint: contentHash({ section, config }),
       config,
       keys: pointerKeys(config.attribute),
       w: null,
@@ -126,8 +162,57 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
       reading: null,
       state: 'collecting',
     };
+    const snap = restored.get(name);
+    restored.delete(name);
+    if (snap !== undefined && snap.fingerprint === monitor.fingerprint) apply(monitor, snap);
     byName.set(name, monitor);
     return monitor;
+  }
+
+  /** Carries a monitor on from its snapshot; one that does not read leaves it fresh, as a changed section would. */
+  function apply(m: Monitor, s: EmbeddingSnapshot): void {
+    try {
+      let w: Windows | null = null;
+      if (s.dims !== null) {
+        if (s.windows === null || s.newestSub === null) throw new RangeError('windows missing');
+        w = openWindows(m.config, s.dims);
+        w.windows.restore(s.windows);
+        w.newestSub = s.newestSub;
+      }
+      const gate = new ConsecutiveGate(m.config.consecutive.k, m.config.consecutive.n);
+      gate.restore(s.gate);
+      const { wrongDimension, invalid, late } = s.ignored;
+      if (![s.accepted, wrongDimension, invalid, late].every((n) => Number.isInteger(n) && n >= 0)) {
+        throw new RangeError('bad counters');
+      }
+      m.w = w;
+      m.gate = gate;
+      m.accepted = s.accepted;
+      m.ignored = { wrongDimension, invalid, late };
+      m.reportedUntil = s.reportedUntil ?? Number.NEGATIVE_INFINITY;
+      m.judged = s.judged && { ...s.judged, verdict: s.judged.verdict ?? undefined };
+      m.reading = s.reading;
+      m.state = s.state;
+    } catch {
+      // Starting afresh costs one window of history; refusing events over an unreadable snapshot would cost more.
+    }
+  }
+
+  function snapshotOf(m: Monitor): EmbeddingSnapshot {
+    const w = m.w;
+    return {
+      fingerprint: m.fingerprint,
+      dims: w ? w.dims : null,
+      windows: w ? w.windows.snapshot() : null,
+      newestSub: w ? finiteOrNull(w.newestSub) : null,
+      accepted: m.accepted,
+      ignored: { ...m.ignored },
+      gate: m.gate.toJSON(),
+      reportedUntil: finiteOrNull(m.reportedUntil),
+      judged: m.judged && { ...m.judged, verdict: m.judged.verdict ?? null },
+      reading: m.reading,
+      state: m.state,
+    };
   }
 
   function openWindows(config: EmbeddingMonitorConfig, dims: number): Windows {
@@ -260,6 +345,22 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
         ignored: { ...m.ignored },
         reading: m.reading,
       })),
+    snapshot(): MonitorSnapshot[] {
+      const live = [...byName.values()].map((m) => ({ contract: m.contract, state: snapshotOf(m) }));
+      // A contract with no event since the restart still has its state to carry to the next one.
+      const waiting = [...restored].map(([contract, state]) => ({ contract, state }));
+      return [...live, ...waiting];
+    },
+    restore(snapshots) {
+      for (const s of snapshots) {
+        // Called before any event; a monitor that exists already keeps what it has.
+        if (byName.has(s.contract)) continue;
+        const state = s.state as EmbeddingSnapshot | null;
+        if (state !== null && typeof state === 'object' && typeof state.fingerprint === 'string') {
+          restored.set(s.contract, state);
+        }
+      }
+    },
   };
 }
 

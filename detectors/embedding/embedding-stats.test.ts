@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VectorReservoir } from '../stats/embedding/reservoir.js';
-import { addVector, embeddingStatsOps, mixSeed, windowSample } from './embedding-stats.js';
+import { seededRandom } from '../stats/seeded-random.js';
+import { addVector, embeddingStatsOps, mixSeed, seedAfterDraws, windowSample } from './embedding-stats.js';
 
 describe('embedding sub-window statistics', () => {
   it('grows a sample while it holds everything, then keeps each vector with probability capacity / seen', () => {
@@ -54,6 +55,47 @@ describe('embedding sub-window statistics', () => {
       expect(ops.toJSON(back)).toEqual(ops.toJSON(stats));
     }
     expect(ops.fromJSON(JSON.parse(JSON.stringify(ops.toJSON(ops.empty())))).sample).toBeNull();
+  });
+
+  it('restores a live sample that goes on replacing the same vectors as one never snapshotted', () => {
+    const ops = embeddingStatsOps({ dims: 2, capacity: 8, seed: 1 });
+    const a = ops.empty();
+    // 8 kept, then 12 replacement draws: the restored source must skip exactly those.
+    for (let i = 0; i < 20; i++) addVector(a, [i, -i], 8, 11);
+    const b = ops.fromJSON(JSON.parse(JSON.stringify(ops.toJSON(a))));
+    expect(b.sample).toBeInstanceOf(VectorReservoir);
+    for (let i = 20; i < 200; i++) {
+      addVector(a, [i, -i], 8, 11);
+      addVector(b, [i, -i], 8, 11);
+    }
+    expect(ops.toJSON(b)).toEqual(ops.toJSON(a));
+    expect(windowSample(b)!.vectors.map((v) => v[0])).toEqual(windowSample(a)!.vectors.map((v) => v[0]));
+  });
+
+  it('skips a seeded source ahead by its draws', () => {
+    for (const [seed, draws] of [
+      [0, 0],
+      [7, 1],
+      [4_294_967_295, 12_345],
+    ] as const) {
+      const long = seededRandom(seed);
+      for (let i = 0; i < draws; i++) long();
+      const skipped = seededRandom(seedAfterDraws(seed, draws));
+      for (let i = 0; i < 5; i++) expect(skipped()).toBe(long());
+    }
+    // The state is 32 bits: 2^32 draws bring it back.
+    expect(seedAfterDraws(123, 2 ** 32 + 5)).toBe(seedAfterDraws(123, 5));
+  });
+
+  it('refuses plain data that does not fit the shape', () => {
+    const ops = embeddingStatsOps({ dims: 2, capacity: 4, seed: 1 });
+    const s = ops.empty();
+    for (let i = 0; i < 6; i++) addVector(s, [i, 1], 4, 5);
+    const json = () => JSON.parse(JSON.stringify(ops.toJSON(s)));
+    expect(() => embeddingStatsOps({ dims: 3, capacity: 4, seed: 1 }).fromJSON(json())).toThrow(RangeError);
+    expect(() => embeddingStatsOps({ dims: 2, capacity: 2, seed: 1 }).fromJSON(json())).toThrow(RangeError);
+    expect(() => ops.fromJSON({ ...json(), sample: { ...json().sample, seen: 3 } })).toThrow(RangeError);
+    expect(() => ops.fromJSON({ ...json(), sums: 'AAAA' })).toThrow(RangeError);
   });
 
   it('derives seeds from a seed and a sub-window index, beyond 32 bits', () => {
