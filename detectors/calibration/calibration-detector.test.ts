@@ -335,3 +335,203 @@ describe('calibration detector', () => {
     expect(d.joins()).toHaveLength(1);
   });
 });
+
+describe('calibration detector snapshots', () => {
+  /** Through text, as the store keeps it. */
+  const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+  const withoutIds = (fs: ReturnType<NonNullable<CalibrationDetector['evaluate']>>) =>
+    fs.map(({ id: _, ...f }) => f);
+
+  function expectSame(a: CalibrationDetector, b: CalibrationDetector): void {
+    expect(b.readings()).toEqual(a.readings());
+    expect(b.states()).toEqual(a.states());
+    expect(b.joins()).toEqual(a.joins());
+    expect(viaJson(b.snapshot!())).toEqual(viaJson(a.snapshot!()));
+  }
+
+  // Two models, intents a store could not keep as they are (NUL, a lone surrogate), a drift under way.
+  const SECTION = `{ ${BASE}, reference: baseline, max_ece: 0.5, ece_delta: 0.05 }`;
+  const ODD = [...INTENTS, 'nul\u0000intent', 'lone\ud800'];
+
+  function beforeRestart(d: CalibrationDetector, rc: ResolvedContract): void {
+    const r = seededRandom(11);
+    hour(d, rc, r, T0, 800, 'v7-w0', { model: 'intent-v7', intents: ODD });
+    hour(d, rc, r, T0, 800, 'v8-w0', { model: 'intent-v8' });
+    d.evaluate!(endOf(0));
+    hour(d, rc, r, T0 + HOUR, 800, 'v7-w1', { model: 'intent-v7', overConfidence: 0.25, intents: ODD });
+    hour(d, rc, r, T0 + HOUR, 800, 'v8-w1', { model: 'intent-v8' });
+    d.evaluate!(endOf(1));
+    // Predictions whose labels come after the restart, and labels whose predictions do.
+    for (let i = 0; i < 50; i++) {
+      const id = `p\u0000${i}`;
+      d.inspect!(
+        { event_id: id, intent: 'greeting', intent_confidence: 0.95, model_version: 'intent-v7' },
+        ctx(rc, id, T0 + 2 * HOUR - MIN),
+      );
+      label(d, `q-${i}`, 'refund_status', T0 + 2 * HOUR - MIN);
+    }
+  }
+
+  function afterRestart(d: CalibrationDetector, rc: ResolvedContract) {
+    const r = seededRandom(12);
+    for (let i = 0; i < 50; i++) {
+      label(d, `p\u0000${i}`, i % 2 ? 'greeting' : 'billing_question', T0 + 2 * HOUR + MIN);
+      const id = `q-${i}`;
+      d.inspect!(
+        { event_id: id, intent: 'refund_status', intent_confidence: 0.9, model_version: 'intent-v8' },
+        ctx(rc, id, T0 + 2 * HOUR + MIN),
+      );
+    }
+    hour(d, rc, r, T0 + 2 * HOUR, 800, 'v7-w2', { model: 'intent-v7', overConfidence: 0.25, intents: ODD });
+    hour(d, rc, r, T0 + 2 * HOUR, 800, 'v8-w2', { model: 'intent-v8' });
+    return [d.evaluate!(endOf(2)), d.evaluate!(new Date(endOf(2).getTime() + 10 * MIN))];
+  }
+
+  it('carries on after a restart as if it had never stopped', () => {
+    const rc = messages(SECTION);
+    const never = createCalibrationDetector();
+    never.watch(rc);
+    beforeRestart(never, rc);
+    const before = createCalibrationDetector();
+    before.watch(rc);
+    beforeRestart(before, rc);
+    const snapshot = before.snapshot!();
+    const text = JSON.stringify(snapshot);
+    // Nothing JSON would lose or change (Maps, typed arrays, NaN, Infinity, undefined), nor anything jsonb refuses.
+    expect(JSON.parse(text)).toStrictEqual(snapshot);
+    expect(text).not.toMatch(/\\u0000|\\ud[89a-f]/i);
+    expect(snapshot.map((s) => s.contract)).toEqual(['conversation.message']);
+    expect(never.joins()[0]).toMatchObject({ pending: 50, held: 50 });
+
+    // As the service does: watch every contract, then restore, then events.
+    const after = createCalibrationDetector();
+    after.watch(rc);
+    after.restore!(JSON.parse(text));
+    expect(after.joins()).toEqual(never.joins());
+
+    const expected = afterRestart(never, rc);
+    const got = afterRestart(after, rc);
+    expect(withoutIds(expected[0]!)).toHaveLength(1);
+    expect(withoutIds(got[0]!)).toEqual(withoutIds(expected[0]!));
+    // Reported once per window length on both sides: the restored gate and reportedUntil hold.
+    expect(got[1]).toEqual([]);
+    expect(expected[1]).toEqual([]);
+    expectSame(never, after);
+    expect(after.joins()[0]).toMatchObject({
+      predictions: 3 * 1600 + 100,
+      pending: 0,
+      held: 0,
+      unmatched: 0,
+    });
+
+    // Restarted again while firing: the drift already reported is not reported again within the window length.
+    const again = createCalibrationDetector();
+    again.watch(rc);
+    again.restore!(viaJson(after.snapshot!()));
+    const later = new Date(endOf(2).getTime() + 20 * MIN);
+    expect(never.evaluate!(later)).toEqual([]);
+    expect(again.evaluate!(later)).toEqual([]);
+    expect(again.states().map((s) => [s.model, s.state])).toEqual([
+      ['intent-v7', 'firing'],
+      ['intent-v8', 'stable'],
+    ]);
+  });
+
+  it('joins a label arriving after the restart with a prediction made before it, and a held label with its prediction', () => {
+    const rc = messages(`{ ${BASE} }`);
+    const d = createCalibrationDetector();
+    for (let i = 0; i < 250; i++) {
+      const id = `m-${i}`;
+      d.inspect!(
+        { event_id: id, intent: 'refund_status', intent_confidence: 0.8 },
+        ctx(rc, id, T0 + i * 1000),
+      );
+    }
+    label(d, 'late-prediction', 'greeting', T0 + 5 * MIN);
+    const after = createCalibrationDetector();
+    // Without `watch`, the monitor takes the snapshot when its contract's first event creates it
+    // (labels before that would not be seen, which is why the service watches every contract at start).
+    after.restore!(viaJson(d.snapshot!()));
+    after.inspect!(
+      { event_id: 'late-prediction', intent: 'greeting', intent_confidence: 0.6 },
+      ctx(rc, 'late-prediction', T0 + 6 * MIN),
+    );
+    expect(after.joins()[0]).toMatchObject({ joined: 1, held: 0 });
+    for (let i = 0; i < 250; i++)
+      label(after, `m-${i}`, i < 200 ? 'refund_status' : 'greeting', T0 + 30 * MIN);
+    expect(after.joins()[0]).toMatchObject({
+      predictions: 251,
+      joined: 251,
+      pending: 0,
+      held: 0,
+      unmatched: 0,
+    });
+    after.evaluate!(endOf(0));
+    expect(after.readings()[0]).toMatchObject({ predictions: 251, labelled: 251, accuracy: 201 / 251 });
+  });
+
+  it('carries quantile binning on whether or not its edges were frozen', () => {
+    const rc = messages(`{ ${BASE}, binning: quantile, bins: 4, min_labels: 200 }`);
+    const feed = (d: CalibrationDetector, from: number, to: number) => {
+      const r = seededRandom(from + 1);
+      for (let i = from; i < to; i++) {
+        const id = `m-${i}`;
+        const ms = T0 + i * 5000;
+        d.inspect!({ event_id: id, intent: 'greeting', intent_confidence: 0.6 + 0.4 * r() }, ctx(rc, id, ms));
+        label(d, id, r() < 0.8 ? 'greeting' : 'refund_status', ms + 1000);
+      }
+    };
+    for (const cut of [120, 300]) {
+      const never = createCalibrationDetector();
+      feed(never, 0, cut);
+      const after = createCalibrationDetector();
+      after.restore!(viaJson(never.snapshot!()));
+      feed(never, cut, 500);
+      feed(after, cut, 500);
+      never.evaluate!(endOf(0));
+      after.evaluate!(endOf(0));
+      expect(after.readings()[0]!.labelled).toBe(500);
+      expect(after.readings()[0]!.diagram).toHaveLength(4);
+      expectSame(never, after);
+    }
+  });
+
+  it('drops the snapshot of a section that changed since, or that does not read, and starts afresh', () => {
+    const old = createCalibrationDetector();
+    const rc = messages(`{ ${BASE} }`);
+    hour(old, rc, seededRandom(13), T0, 300, 'w0');
+    const saved = viaJson(old.snapshot!());
+
+    const changed = messages(`{ ${BASE}, max_ece: 0.2 }`);
+    for (const [section, snapshot] of [
+      [changed, saved],
+      [
+        rc,
+        [{ contract: 'conversation.message', state: { ...(saved[0]!.state as object), models: 'garbage' } }],
+      ],
+    ] as const) {
+      const d = createCalibrationDetector();
+      d.watch(section);
+      d.restore!(snapshot);
+      expect(d.joins()[0]).toMatchObject({ predictions: 0, pending: 0, held: 0 });
+      hour(d, section, seededRandom(14), T0 + HOUR, 300, 'w1');
+      d.evaluate!(endOf(1));
+      expect(d.readings()[0]).toMatchObject({ predictions: 300, labelled: 300 });
+    }
+    // A key order of its own does not make a section another one.
+    const reordered = messages(
+      '{ labels: intent.label, confidence: /intent_confidence, prediction: /intent, window_minutes: 60, sub_window_minutes: 10, label_ttl_hours: 2, bootstrap: { resamples: 500 } }',
+    );
+    const d = createCalibrationDetector();
+    d.restore!(saved);
+    d.watch(reordered);
+    expect(d.joins()[0]).toMatchObject({ predictions: 300 });
+  });
+
+  it('passes on the snapshot of a contract whose monitor was not created since the restart', () => {
+    const kept = [{ contract: 'checkout.scored', state: { fingerprint: 'x', models: [] } }];
+    const d = createCalibrationDetector();
+    d.restore!(kept);
+    expect(d.snapshot!()).toEqual(kept);
+  });
+});

@@ -2,10 +2,11 @@ import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
 import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
 import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
-import type { Detector } from '../detector.js';
+import { contentHash } from '../../monitor/store/contract-hash.js';
+import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ReliabilityBins } from '../stats/calibration/reliability-bins.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
-import { ReferenceWindows } from '../stats/reference-windows.js';
+import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import {
   type CalibrationMonitorConfig,
   DEFAULT_MODEL,
@@ -17,9 +18,10 @@ import {
   type CalibrationWindowStats,
   calibrationStatsOps,
 } from './calibration-window-stats.js';
-import { IntentRanking } from './intent-ranking.js';
+import { IntentRanking, type IntentRankingSnapshot } from './intent-ranking.js';
 import { type CalibrationVerdict, judgeModel } from './judge-calibration.js';
-import { type JoinCounts, type Joined, LabelJoin } from './label-join.js';
+import { type JoinCounts, type Joined, LabelJoin, type LabelJoinSnapshot } from './label-join.js';
+import { readText, type StoredText, storeText } from './stored-text.js';
 
 export const CALIBRATION_DETECTOR = 'calibration';
 
@@ -55,6 +57,8 @@ interface Prediction {
 interface Monitor {
   contract: string;
   version: string;
+  /** Hash of the section as written: a snapshot taken under another one does not apply. */
+  fingerprint: string;
   config: CalibrationMonitorConfig;
   keys: {
     prediction: string[];
@@ -73,6 +77,52 @@ interface Monitor {
   /** Joined labels whose prediction's sub-window had already left the live windows. */
   outsideWindow: number;
 }
+
+/**
+ * A monitor's state as plain JSON (what snapshot() gives per contract):
+ * everything evaluation and the join will read, so a restarted detector
+ * carries on as if it had not stopped. Traffic strings (event ids, intents,
+ * labels, models) are in it as they are in memory, written as
+ * stored-text.ts says; ±Infinity, which JSON lacks, as null.
+ *
+ * What a restart loses: the events between the last snapshot and the stop;
+ * the readings of the last evaluation (the next one makes them again from
+ * this); and labels that arrive before the monitor exists again, which is
+ * why the service watches every contract at start. The join is kept whole,
+ * within its bounds in memory (max_pending predictions, a labelled one as
+ * its id and time only, and the held labels), so no waiting label is lost;
+ * it is most of a snapshot's size.
+ */
+interface CalibrationSnapshot {
+  fingerprint: string;
+  /** In the order the models were first seen, which decides when predictions go to OTHER_MODEL. */
+  models: ModelSnapshot[];
+  /**
+   * Every prediction kept waiting for its label (up to max_pending) and
+   * every label held for a prediction not seen yet, so a label arriving
+   * after the restart joins a prediction made before it.
+   */
+  join: LabelJoinSnapshot<StoredPrediction>;
+  invalidPredictions: number;
+  invalidLabels: number;
+  outsideWindow: number;
+}
+
+interface ModelSnapshot {
+  /** The model's value in events; null for OTHER_MODEL. */
+  key: StoredText | null;
+  windows: ReferenceWindowsSnapshot;
+  /** Quantile binning: the frozen edges, or null while the first confidences are still collected. */
+  edges: number[] | null;
+  confidences: number[];
+  early: Array<[number, number, boolean, StoredText]>;
+  ranking: IntentRankingSnapshot;
+  gate: boolean[];
+  reportedUntil: number | null;
+}
+
+/** A prediction waiting for its label: [its model's index in `models`, predicted value, confidence]. */
+type StoredPrediction = [number, StoredText, number];
 
 /** One model's state as of the last evaluation, for gauges and GET /v1/monitors. */
 export interface CalibrationReading extends CalibrationVerdict {
@@ -132,7 +182,10 @@ export interface CalibrationDetector extends Detector {
  *
  * A monitor starts with the first event of its contract (or `watch`), from
  * the first version seen that declares one; labels arriving before it exists
- * are not seen. State lives in memory only.
+ * are not seen. State lives in memory; snapshot() writes it out per contract
+ * and restore() reads it back at start, each monitor taking its contract's
+ * snapshot when it is created (or at once, if `watch` created it already),
+ * unless the section has changed since.
  */
 export function createCalibrationDetector(): CalibrationDetector {
   const plans = new WeakMap<ResolvedContract, Monitor | null>();
@@ -141,6 +194,8 @@ export function createCalibrationDetector(): CalibrationDetector {
   const byLabels = new Map<string, Monitor[]>();
   let latest: CalibrationReading[] = [];
   let states: CalibrationMonitorState[] = [];
+  /** Snapshots given to restore() whose monitor does not exist yet, by contract name. */
+  const restored = new Map<string, unknown>();
 
   function plan(rc: ResolvedContract): Monitor | null {
     const name = rc.contract.contract;
@@ -155,6 +210,7 @@ export function createCalibrationDetector(): CalibrationDetector {
     const monitor: Monitor = {
       contract: name,
       version: rc.contract.version,
+      fingerprint: contentHash(section),
       config,
       keys: {
         prediction: pointerKeys(config.prediction),
@@ -163,12 +219,16 @@ export function createCalibrationDetector(): CalibrationDetector {
         labelKey: pointerKeys(config.labelKey),
         labelValue: pointerKeys(config.labelValue),
       },
-      join: new LabelJoin({ ttlMs: config.labelTtlMs, maxPending: config.maxPending }),
+      join: newJoin(config),
       models: new Map(),
       invalidPredictions: 0,
       invalidLabels: 0,
       outsideWindow: 0,
     };
+    if (restored.has(name)) {
+      apply(monitor, restored.get(name));
+      restored.delete(name);
+    }
     byName.set(name, monitor);
     const listeners = byLabels.get(config.labels) ?? [];
     listeners.push(monitor);
@@ -195,26 +255,27 @@ export function createCalibrationDetector(): CalibrationDetector {
       t = m.models.get(key);
       if (t !== undefined) return t;
     }
-    const c = m.config;
-    // Room for more intents per sub-window than are reported, as the ranking moves.
-    const perWindow = 2 * c.maxIntents;
-    t = {
-      model: key === OVERFLOW_KEY ? OTHER_MODEL : safeToken(key),
-      windows: new ReferenceWindows(calibrationStatsOps(perWindow), {
-        subMs: c.subWindowMs,
-        count: c.windowMs / c.subWindowMs,
-        reference: c.reference,
-        ...(c.baseline ? { baseline: c.baseline } : {}),
-      }),
-      template: c.binning === 'uniform' ? ReliabilityBins.uniform(c.bins) : null,
-      confidences: [],
-      early: [],
-      ranking: new IntentRanking(c.maxIntents),
-      gate: new ConsecutiveGate(c.consecutive.k, c.consecutive.n),
-      reportedUntil: Number.NEGATIVE_INFINITY,
-    };
+    t = newTracked(m.config, key);
     m.models.set(key, t);
     return t;
+  }
+
+  /**
+   * Takes a snapshot's state into a monitor that has seen no event yet, when
+   * it was taken under the same section. One that has changed is dropped,
+   * and so is one that does not read (a corrupt row must not stop the
+   * service): the monitor then starts afresh, as without a snapshot.
+   */
+  function apply(m: Monitor, state: unknown): void {
+    const snap = state as CalibrationSnapshot | null;
+    if (snap === null || typeof snap !== 'object' || snap.fingerprint !== m.fingerprint) return;
+    let read: Pick<Monitor, 'models' | 'join' | 'invalidPredictions' | 'invalidLabels' | 'outsideWindow'>;
+    try {
+      read = readSnapshot(m.config, snap);
+    } catch {
+      return;
+    }
+    Object.assign(m, read);
   }
 
   /** A label joined its prediction. */
@@ -359,6 +420,24 @@ export function createCalibrationDetector(): CalibrationDetector {
     watch(contract) {
       planned(contract);
     },
+    snapshot(): MonitorSnapshot[] {
+      const out: MonitorSnapshot[] = [...byName.values()].map((m) => ({
+        contract: m.contract,
+        state: writeSnapshot(m),
+      }));
+      // Not claimed yet (no event or watch since the restart): passed on as read, or the next save would lose
+      // them. A contract no longer monitored keeps passing its last one on so (stale, but small).
+      for (const [contract, state] of restored) out.push({ contract, state });
+      return out;
+    },
+    restore(snapshots) {
+      for (const s of snapshots) {
+        // `watch` may have created the monitor already, before any event: it takes the snapshot now.
+        const m = byName.get(s.contract);
+        if (m !== undefined) apply(m, s.state);
+        else restored.set(s.contract, s.state);
+      }
+    },
     joins: () =>
       [...byName.values()].map((m) => ({
         contract: m.contract,
@@ -368,6 +447,95 @@ export function createCalibrationDetector(): CalibrationDetector {
         invalidLabels: m.invalidLabels,
         outsideWindow: m.outsideWindow,
       })),
+  };
+}
+
+function newJoin(c: CalibrationMonitorConfig): LabelJoin<Prediction> {
+  return new LabelJoin({ ttlMs: c.labelTtlMs, maxPending: c.maxPending });
+}
+
+/** A model's empty state, under the key it has in `Monitor.models`. */
+function newTracked(c: CalibrationMonitorConfig, key: string): Tracked {
+  // Room for more intents per sub-window than are reported, as the ranking moves.
+  const perWindow = 2 * c.maxIntents;
+  return {
+    model: key === OVERFLOW_KEY ? OTHER_MODEL : safeToken(key),
+    windows: new ReferenceWindows(calibrationStatsOps(perWindow), {
+      subMs: c.subWindowMs,
+      count: c.windowMs / c.subWindowMs,
+      reference: c.reference,
+      ...(c.baseline ? { baseline: c.baseline } : {}),
+    }),
+    template: c.binning === 'uniform' ? ReliabilityBins.uniform(c.bins) : null,
+    confidences: [],
+    early: [],
+    ranking: new IntentRanking(c.maxIntents),
+    gate: new ConsecutiveGate(c.consecutive.k, c.consecutive.n),
+    reportedUntil: Number.NEGATIVE_INFINITY,
+  };
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function writeSnapshot(m: Monitor): CalibrationSnapshot {
+  const index = new Map<Tracked, number>();
+  const models: ModelSnapshot[] = [];
+  for (const [key, t] of m.models) {
+    index.set(t, models.length);
+    models.push({
+      key: key === OVERFLOW_KEY ? null : storeText(key),
+      windows: t.windows.snapshot(),
+      edges: m.config.binning === 'quantile' && t.template ? [...t.template.edges] : null,
+      confidences: [...t.confidences],
+      early: t.early.map(([ms, confidence, correct, intent]) => [ms, confidence, correct, storeText(intent)]),
+      ranking: t.ranking.toJSON(),
+      gate: t.gate.toJSON(),
+      reportedUntil: finite(t.reportedUntil),
+    });
+  }
+  return {
+    fingerprint: m.fingerprint,
+    models,
+    join: m.join.toJSON((p): StoredPrediction => [index.get(p.tracked)!, storeText(p.value), p.confidence]),
+    invalidPredictions: m.invalidPredictions,
+    invalidLabels: m.invalidLabels,
+    outsideWindow: m.outsideWindow,
+  };
+}
+
+/** A monitor's state from its snapshot (taken under the same config); throws on one that does not read. */
+function readSnapshot(
+  c: CalibrationMonitorConfig,
+  snap: CalibrationSnapshot,
+): Pick<Monitor, 'models' | 'join' | 'invalidPredictions' | 'invalidLabels' | 'outsideWindow'> {
+  const models = new Map<string, Tracked>();
+  const order: Tracked[] = [];
+  for (const s of snap.models) {
+    const key = s.key === null ? OVERFLOW_KEY : readText(s.key);
+    const t = newTracked(c, key);
+    t.windows.restore(s.windows);
+    if (c.binning === 'quantile' && s.edges !== null) t.template = ReliabilityBins.frozen(s.edges);
+    t.confidences = [...s.confidences];
+    t.early = s.early.map(([ms, confidence, correct, intent]) => [ms, confidence, correct, readText(intent)]);
+    t.ranking.restore(s.ranking);
+    t.gate.restore(s.gate);
+    t.reportedUntil = s.reportedUntil ?? Number.NEGATIVE_INFINITY;
+    models.set(key, t);
+    order.push(t);
+  }
+  const join = newJoin(c);
+  join.restore(snap.join, ([i, value, confidence]) => {
+    const tracked = order[i];
+    if (tracked === undefined)
+      throw new RangeError(`a pending prediction names model ${i}, not in the snapshot`);
+    return { tracked, value: readText(value), confidence };
+  });
+  return {
+    models,
+    join,
+    invalidPredictions: snap.invalidPredictions,
+    invalidLabels: snap.invalidLabels,
+    outsideWindow: snap.outsideWindow,
   };
 }
 

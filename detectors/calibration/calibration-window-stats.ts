@@ -1,5 +1,6 @@
 import { ReliabilityBins, type ReliabilityBinsJSON } from '../stats/calibration/reliability-bins.js';
 import type { Mergeable } from '../stats/reference-windows.js';
+import { readText, type StoredText, storeText } from './stored-text.js';
 
 /**
  * What one sub-window of prediction time keeps of one model's predictions:
@@ -24,7 +25,8 @@ interface StatsJson {
   predictions: number;
   sumConfidence: number;
   bins: ReliabilityBinsJSON | null;
-  intents: Array<[string, ReliabilityBinsJSON]>;
+  /** Intents come from traffic: see stored-text.ts. */
+  intents: Array<[StoredText, ReliabilityBinsJSON]>;
 }
 
 /** Merging and plain data of sub-windows; merged windows keep per-intent bins for at most `maxIntents` intents. */
@@ -46,7 +48,7 @@ export function calibrationStatsOps(maxIntents: number): Mergeable<CalibrationWi
       predictions: s.predictions,
       sumConfidence: s.sumConfidence,
       bins: s.bins ? s.bins.toJSON() : null,
-      intents: [...s.intents].map(([k, b]) => [k, b.toJSON()]),
+      intents: [...s.intents].map(([k, b]) => [storeText(k), b.toJSON()]),
     }),
     fromJSON(data) {
       const d = data as StatsJson;
@@ -54,7 +56,7 @@ export function calibrationStatsOps(maxIntents: number): Mergeable<CalibrationWi
         predictions: d.predictions,
         sumConfidence: d.sumConfidence,
         bins: d.bins ? ReliabilityBins.fromJSON(d.bins) : null,
-        intents: new Map(d.intents.map(([k, b]) => [k, ReliabilityBins.fromJSON(b)])),
+        intents: new Map(d.intents.map(([k, b]) => [readText(k), ReliabilityBins.fromJSON(b)])),
       };
     },
   };

@@ -25,4 +25,18 @@ describe('IntentRanking', () => {
     expect(r.tracks('c')).toBe(false);
     expect(r.tracks('a')).toBe(true);
   });
+
+  it('carries its counts (ties in first-counted order) and its ranking through plain data', () => {
+    const r = new IntentRanking(2);
+    for (const intent of ['greeting', 'refund', 'billing', 'refund']) r.count(intent);
+    r.rank();
+    r.count('billing');
+    const back = new IntentRanking(2);
+    back.restore(JSON.parse(JSON.stringify(r.toJSON())));
+    expect(['refund', 'greeting', 'billing'].map((i) => back.tracks(i))).toEqual([true, true, false]);
+    back.rank();
+    r.rank();
+    expect(back.toJSON()).toEqual(r.toJSON());
+    expect(back.tracks('billing')).toBe(true);
+  });
 });

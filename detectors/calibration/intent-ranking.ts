@@ -1,3 +1,11 @@
+import { readText, type StoredText, storeText } from './stored-text.js';
+
+/** The counts (in the order first counted, which breaks ties) and the current ranking, as plain data. */
+export interface IntentRankingSnapshot {
+  counts: Array<[StoredText, number]>;
+  top: StoredText[];
+}
+
 /**
  * Which predicted intents get their own calibration statistics: the `size`
  * most frequently predicted ones. Counting is O(1) per prediction; the
@@ -35,5 +43,22 @@ export class IntentRanking {
         .slice(0, this.size)
         .map(([k]) => k),
     );
+  }
+
+  toJSON(): IntentRankingSnapshot {
+    return {
+      counts: [...this.counts].map(([k, c]) => [storeText(k), c]),
+      top: [...this.top].map(storeText),
+    };
+  }
+
+  /** Replaces the counts and the ranking with a snapshot's (taken with the same size). */
+  restore(snapshot: IntentRankingSnapshot): void {
+    this.counts.clear();
+    for (const [k, c] of snapshot.counts) {
+      if (this.counts.size >= this.maxDistinct) break;
+      this.counts.set(readText(k), c);
+    }
+    this.top = new Set(snapshot.top.slice(0, this.size).map(readText));
   }
 }

@@ -65,4 +65,31 @@ describe('LabelJoin', () => {
     expect(j.counts()).toMatchObject({ evicted: 1, pending: 2, predictions: 4 });
     expect(j.match('b', T0, 'x')).toEqual({ status: 'unknown' });
   });
+
+  it('carries on from its plain data: waiting predictions, held labels, event time and counters', () => {
+    const opts = { ttlMs: HOUR, maxPending: 10, holdMs: 15 * MIN };
+    const j = new LabelJoin<number>(opts);
+    j.addPrediction('a', T0, 1);
+    j.addPrediction('b', T0 + MIN, 2);
+    j.match('a', T0 + 2 * MIN, 'x');
+    j.hold('early', T0 + 3 * MIN, 'y');
+    const data = JSON.parse(JSON.stringify(j.toJSON((p) => ({ p }))));
+    // A labelled prediction is kept for duplicates only, without its payload.
+    expect(data.entries).toEqual([
+      ['a', T0],
+      ['b', T0 + MIN, { p: 2 }],
+    ]);
+    const back = new LabelJoin<number>(opts);
+    back.restore(data, (d: { p: number }) => d.p);
+    expect(back.counts()).toEqual(j.counts());
+    expect(back.match('a', T0 + 4 * MIN, 'x')).toEqual({ status: 'duplicate' });
+    expect(back.match('b', T0 + 4 * MIN, 'x')).toMatchObject({ status: 'joined', prediction: 2 });
+    expect(back.addPrediction('early', T0 + 4 * MIN, 3)).toMatchObject({
+      joined: { prediction: 3, label: 'y' },
+    });
+    // The watermark came back too: a step past the TTL sweeps what was restored.
+    back.hold('ghost', T0 + 5 * MIN, 'z');
+    back.advance(T0 + 2 * HOUR);
+    expect(back.counts()).toMatchObject({ held: 0, unmatched: 1, pending: 0 });
+  });
 });

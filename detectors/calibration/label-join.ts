@@ -1,3 +1,5 @@
+import { readText, type StoredText, storeText } from './stored-text.js';
+
 /**
  * Joins predictions with the labels that arrive for them later, in memory
  * and in O(1) per event (amortized), by the prediction's event id.
@@ -70,8 +72,24 @@ export const DEFAULT_MAX_HELD = 100_000;
 
 interface Entry<P> {
   ms: number;
-  payload: P;
+  /** Dropped once labelled: only the id is needed then, to know a duplicate. */
+  payload: P | null;
   labelled: boolean;
+}
+
+/**
+ * The join as plain data, in arrival order, for a restart to carry on from
+ * (toJSON / restore): every kept prediction and held label, so nothing
+ * waiting is lost, and the counters.
+ */
+export interface LabelJoinSnapshot<E> {
+  /** [id, event ms, payload]; a labelled prediction has no payload. */
+  entries: Array<[StoredText, number] | [StoredText, number, E]>;
+  /** [prediction id, event ms, label]. */
+  held: Array<[StoredText, number, StoredText]>;
+  /** Null before any event. */
+  watermark: number | null;
+  counts: Omit<JoinCounts, 'pending' | 'held'>;
 }
 
 interface Held {
@@ -187,15 +205,55 @@ export class LabelJoin<P> {
     return { ...this.c, held: this.held.size };
   }
 
+  /** Plain data (see LabelJoinSnapshot); `encode` writes a waiting prediction's payload. */
+  toJSON<E>(encode: (payload: P) => E): LabelJoinSnapshot<E> {
+    const { pending: _, ...counts } = this.c;
+    return {
+      entries: [...this.entries].map(([id, e]) =>
+        e.labelled ? [storeText(id), e.ms] : [storeText(id), e.ms, encode(e.payload as P)],
+      ),
+      held: [...this.held].map(([key, h]) => [storeText(key), h.ms, storeText(h.label)]),
+      watermark: Number.isFinite(this.watermark) ? this.watermark : null,
+      counts,
+    };
+  }
+
+  /**
+   * Replaces this join's state with a snapshot taken under the same options;
+   * `decode` reads a payload back (and may throw on one that does not read).
+   */
+  restore<E>(snapshot: LabelJoinSnapshot<E>, decode: (data: E) => P): void {
+    this.entries.clear();
+    this.held.clear();
+    let pending = 0;
+    for (const [id, ms, data] of snapshot.entries) {
+      const labelled = data === undefined;
+      if (!labelled) pending++;
+      this.entries.set(readText(id), { ms, payload: labelled ? null : decode(data), labelled });
+    }
+    for (const [key, ms, label] of snapshot.held)
+      this.held.set(readText(key), { ms, label: readText(label) });
+    this.watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    Object.assign(this.c, snapshot.counts, { pending });
+    // Bounds as in memory, should they have been lowered since.
+    while (this.entries.size > this.options.maxPending) this.evictOldest();
+    while (this.held.size > this.maxHeld) {
+      this.held.delete(this.held.keys().next().value as string);
+      this.c.unmatched++;
+    }
+  }
+
   private settle(entry: Entry<P>, labelMs: number, label: string): LabelOutcome<P> {
     if (labelMs - entry.ms > this.options.ttlMs) {
       this.c.late++;
       return { status: 'late' };
     }
+    const prediction = entry.payload as P;
+    entry.payload = null;
     entry.labelled = true;
     this.c.pending--;
     this.c.joined++;
-    return { status: 'joined', prediction: entry.payload, predictionMs: entry.ms, label };
+    return { status: 'joined', prediction, predictionMs: entry.ms, label };
   }
 
   private duplicate(): LabelOutcome<P> {
