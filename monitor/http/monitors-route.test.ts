@@ -109,3 +109,78 @@ describe('monitor state across a restart', () => {
     }
   });
 });
+
+describe('calibration and embedding monitors through the service', () => {
+  it('joins labels to predictions and samples embeddings from posted events', async () => {
+    const t = await createTestApp();
+    try {
+      const now = Date.now();
+      const at = (i: number) => new Date(now - 30 * 60_000 + i * 1000).toISOString();
+      const id = (prefix: string, i: number) => `00000000-0000-4000-${prefix}-${String(i).padStart(12, '0')}`;
+      const messages = Array.from({ length: 250 }, (_, i) => ({
+        event_id: id('8000', i),
+        event_type: 'conversation.message',
+        schema_version: '1.1.0',
+        occurred_at: at(i),
+        user_id: `u-${i}`,
+        conversation_id: `c-${i}`,
+        channel: 'chat',
+        turn: 1,
+        speaker: 'customer',
+        text: 'where is my parcel',
+        language: 'en',
+        intent: 'order_status',
+        intent_confidence: 0.9,
+        model_version: 'intent-v7',
+        embedding: Array.from({ length: 8 }, (_, k) => Math.sin(i + k)),
+      }));
+      // Labels arrive after their predictions, in the reverse order; four in five agree with the model.
+      const labels = messages.map((m, i) => ({
+        event_id: id('9000', i),
+        event_type: 'intent.label',
+        schema_version: '1.1.0',
+        occurred_at: at(300 + (250 - i)),
+        user_id: m.user_id,
+        conversation_id: m.conversation_id,
+        channel: 'chat',
+        message_id: m.event_id,
+        intent: i % 5 === 0 ? 'refund' : 'order_status',
+        labeler: 'qa-7',
+      }));
+      for (const batch of [messages, labels.reverse()]) {
+        const res = await t.server.inject({ method: 'POST', url: '/v1/events', payload: batch });
+        expect(res.json().rejected).toBe(0);
+      }
+      t.app.evaluate();
+      const monitors = (await t.server.inject({ method: 'GET', url: '/v1/monitors' })).json()
+        .monitors as Array<Record<string, unknown> & { reading: Record<string, unknown> | null }>;
+      const calibration = monitors.find(
+        (m) => m.detector === 'calibration' && m.contract === 'conversation.message',
+      );
+      expect(calibration).toMatchObject({ model: 'intent-v7', attribute: '/intent' });
+      expect(calibration!.reading).toMatchObject({ predictions: 250, labelled: 250, unlabelled: 0 });
+      expect(calibration!.reading!.accuracy).toBeCloseTo(0.8, 10);
+      expect(calibration!.reading!.expectedAccuracy).toBeCloseTo(0.9, 10);
+      expect(calibration!.reading!.ece).toBeCloseTo(0.1, 10);
+      const embedding = monitors.find(
+        (m) => m.detector === 'embedding' && m.contract === 'conversation.message',
+      );
+      expect(embedding).toMatchObject({
+        attribute: '/embedding',
+        dims: 8,
+        accepted: 250,
+        state: 'collecting',
+      });
+      const metrics = (await t.server.inject({ method: 'GET', url: '/metrics' })).body;
+      // Bins are closed on the right, as scikit-learn's calibration_curve has them: 0.9 falls in (0.8, 0.9].
+      expect(metrics).toMatch(
+        /earshot_calibration_statistic\{contract="conversation.message",model="intent-v7",statistic="ece"\} 0\.1/,
+      );
+      expect(metrics).toMatch(
+        /earshot_calibration_reliability\{contract="conversation.message",model="intent-v7",bin="0.9",quantity="accuracy"\} 0\.8/,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});
