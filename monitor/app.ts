@@ -152,6 +152,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     for (const r of detectors.completeness.readings()) {
       metrics.completeness.set({ contract: r.contract, version: r.version, attribute: r.attribute }, r.share);
     }
+    // A monitor back to collecting (traffic stopped, or too few events) no longer drifts.
+    for (const s of detectors.distribution.states()) {
+      if (s.state === 'collecting')
+        metrics.distributionDrift.set({ contract: s.contract, attribute: s.attribute }, 0);
+    }
+    for (const s of detectors.embedding.states()) {
+      if (s.state === 'collecting')
+        metrics.embeddingDrift.set({ contract: s.contract, attribute: s.attribute }, 0);
+    }
     for (const r of detectors.distribution.readings()) {
       const labels = { contract: r.contract, attribute: r.attribute };
       const set = (statistic: string, value: number) =>

@@ -118,6 +118,8 @@ interface ModelSnapshot {
   early: Array<[number, number, boolean, StoredText]>;
   ranking: IntentRankingSnapshot;
   gate: boolean[];
+  /** The window of the gate's last entry (absent in snapshots from before it was kept). */
+  gateSlot?: number | null;
   reportedUntil: number | null;
 }
 
@@ -386,7 +388,8 @@ export function createCalibrationDetector(): CalibrationDetector {
           const what = `${m.contract} ${m.config.prediction} (model ${t.model})`;
           const v = judgeModel(m.config, what, t.windows, nowMs);
           // Only judged evaluations move the gate: a window short of labels says nothing either way.
-          const firing = v.judged ? t.gate.push(v.drifted) : false;
+          // One entry per window of event time, however often the timer evaluates.
+          const firing = v.judged ? t.gate.record(Math.floor(nowMs / m.config.windowMs), v.drifted) : false;
           const reading: CalibrationReading = {
             ...v,
             contract: m.contract,
@@ -490,6 +493,7 @@ function writeSnapshot(m: Monitor): CalibrationSnapshot {
       early: t.early.map(([ms, confidence, correct, intent]) => [ms, confidence, correct, storeText(intent)]),
       ranking: t.ranking.toJSON(),
       gate: t.gate.toJSON(),
+      gateSlot: t.gate.lastSlot,
       reportedUntil: finite(t.reportedUntil),
     });
   }
@@ -518,7 +522,7 @@ function readSnapshot(
     t.confidences = [...s.confidences];
     t.early = s.early.map(([ms, confidence, correct, intent]) => [ms, confidence, correct, readText(intent)]);
     t.ranking.restore(s.ranking);
-    t.gate.restore(s.gate);
+    t.gate.restore(s.gate, s.gateSlot ?? null);
     t.reportedUntil = s.reportedUntil ?? Number.NEGATIVE_INFINITY;
     models.set(key, t);
     order.push(t);

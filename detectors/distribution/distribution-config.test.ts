@@ -69,5 +69,11 @@ describe('monitors.distribution', () => {
       ),
     ).toMatch(/baseline\.to/);
     expect(() => parseContractText(contract('{ attributes: { /a: categorical } }'))).not.toThrow();
+    // A misspelt section is refused rather than loaded to monitor nothing.
+    expect(() =>
+      parseContractText(
+        contract('{ attributes: { /a: categorical } }').replace('distribution:', 'distributions:'),
+      ),
+    ).toThrow(/\/monitors/);
   });
 });

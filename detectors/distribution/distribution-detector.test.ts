@@ -182,6 +182,50 @@ describe('distribution detector', () => {
     expect(changed.states().map((s) => s.state)).toEqual(['collecting', 'collecting']);
   });
 
+  it('counts windows toward k of n, not evaluations: a timer ticking within one window never fires alone', () => {
+    const rc = resolved(SECTION);
+    const d = createDistributionDetector();
+    const r = seededRandom(5);
+    feed(d, rc, T0, 10, 30, () => ({ resolution: r() < 0.7 ? 'resolved' : 'unresolved' }));
+    d.evaluate!(new Date(T0 + 10 * MIN - 1));
+    feed(d, rc, T0 + 10 * MIN, 10, 30, () => ({ resolution: r() < 0.1 ? 'resolved' : 'unresolved' }));
+    for (let tick = 0; tick < 6; tick++)
+      expect(d.evaluate!(new Date(T0 + 19 * MIN + tick * 5_000))).toEqual([]);
+    expect(d.states()[0]!.state).toBe('drifting');
+  });
+
+  it('names the same values in every window however many there are, so a steady mix of 60 is stable', () => {
+    const rc = resolved(
+      '{ attributes: { /disposition: categorical }, window_minutes: 10, min_samples: 100, max_categories: 50, consecutive: { k: 1, n: 1 } }',
+    );
+    const d = createDistributionDetector();
+    const r = seededRandom(6);
+    const steady = () => ({ disposition: `code_${Math.floor(r() * 60)}` });
+    for (let w = 0; w < 4; w++) {
+      // Enough events that sampling noise over 51 values stays under the thresholds (about 0.05 here).
+      feed(d, rc, T0 + w * 10 * MIN, 10, 300, steady);
+      expect(d.evaluate!(new Date(T0 + (w + 1) * 10 * MIN - 1))).toEqual([]);
+    }
+    expect(d.readings()[0]!.effect.value).toBeLessThan(0.1);
+  });
+
+  it('keeps restored state it has not used yet in its next snapshot, and survives hostile values', () => {
+    const rc = resolved(
+      '{ attributes: { /disposition: categorical, /wait_seconds: numeric }, min_samples: 5 }',
+    );
+    const d = createDistributionDetector();
+    feed(d, rc, T0, 3, 5, (i) => ({
+      disposition: i % 2 ? 'nul\u0000here' : 'jane@example.com',
+      wait_seconds: i === 3 ? 1e308 : i,
+    }));
+    const snap = JSON.parse(JSON.stringify(d.snapshot!()));
+    expect(JSON.stringify(snap)).not.toMatch(/jane|\\u0000/);
+    const restarted = createDistributionDetector();
+    restarted.restore!(snap);
+    expect(restarted.snapshot!()).toEqual(snap);
+    expect(() => d.evaluate!(new Date(T0 + 3 * MIN))).not.toThrow();
+  });
+
   it('ignores values of the wrong type and contracts without a monitor', () => {
     const d = createDistributionDetector();
     const plain = resolved('{ attributes: { /x: numeric } }');

@@ -1,10 +1,17 @@
 import { type Finding, makeFinding } from '../../monitor/findings/finding.js';
 import { pointerKeys, valueAtKeys } from '../../monitor/findings/json-pointer.js';
+import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
 import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
 import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
-import { type AttributeStats, addCategorical, addNumeric, attributeStatsOps } from './attribute-stats.js';
+import {
+  type AttributeStats,
+  addCategorical,
+  addNumeric,
+  attributeStatsOps,
+  OTHER,
+} from './attribute-stats.js';
 import {
   type DistributionMonitorConfig,
   type MonitoredAttribute,
@@ -23,6 +30,13 @@ interface Watched {
   edges: number[] | null;
   /** Numeric values (with their event time) seen before the edges were frozen. */
   pending: Array<[ms: number, value: number]>;
+  /**
+   * Categorical: the values counted by name, fixed as they are first seen
+   * (at most maxCategories, later ones count as OTHER), so that every
+   * window names the same values; each through safeToken, so raw traffic
+   * (PII, NUL) reaches neither findings nor the stored state.
+   */
+  vocabulary: Set<string>;
   gate: ConsecutiveGate;
   /** End (ms) of the window a drift was last reported for: one finding per window length while it lasts. */
   reportedUntil: number;
@@ -46,7 +60,9 @@ interface DistributionSnapshot {
     windows: ReferenceWindowsSnapshot;
     edges: Array<number | null> | null;
     pending: Array<[number, number]>;
+    vocabulary?: string[];
     gate: boolean[];
+    gateSlot?: number | null;
     reportedUntil: number | null;
   }>;
 }
@@ -121,7 +137,8 @@ export function createDistributionDetector(): DistributionDetector {
         keys: pointerKeys(attr.pointer),
         windows: new ReferenceWindows(
           attributeStatsOps({
-            maxCategories: config.maxCategories,
+            // The vocabulary and OTHER: merging sub-windows never pushes a named value into OTHER.
+            maxCategories: config.maxCategories + 1,
             bins: attr.type === 'numeric' ? attr.bins : 0,
             smallSample: config.smallSample,
           }),
@@ -135,6 +152,7 @@ export function createDistributionDetector(): DistributionDetector {
         // Cut points from the contract become edges whose outer bins are open-ended.
         edges: attr.edges && [Number.NEGATIVE_INFINITY, ...attr.edges, Number.POSITIVE_INFINITY],
         pending: [],
+        vocabulary: new Set<string>(),
         gate: new ConsecutiveGate(config.consecutive.k, config.consecutive.n),
         reportedUntil: Number.NEGATIVE_INFINITY,
       })),
@@ -157,7 +175,8 @@ export function createDistributionDetector(): DistributionDetector {
         );
       }
       w.pending = s.pending.map(([t, v]) => [t, v]);
-      w.gate.restore(s.gate);
+      w.vocabulary = new Set(s.vocabulary ?? []);
+      w.gate.restore(s.gate, s.gateSlot ?? null);
       w.reportedUntil = s.reportedUntil ?? Number.NEGATIVE_INFINITY;
     }
   }
@@ -166,10 +185,17 @@ export function createDistributionDetector(): DistributionDetector {
     if (w.attr.type === 'categorical') {
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
       const bucket = w.windows.at(ms);
-      if (bucket) addCategorical(bucket, String(value), m.config.maxCategories);
+      if (!bucket) return;
+      let key = safeToken(String(value));
+      if (!w.vocabulary.has(key)) {
+        if (w.vocabulary.size < m.config.maxCategories) w.vocabulary.add(key);
+        else key = OTHER;
+      }
+      addCategorical(bucket, key, m.config.maxCategories + 1);
       return;
     }
-    if (typeof value !== 'number' || !Number.isFinite(value)) return;
+    // Beyond 1e150 a value's square overflows the sums the distances are normalized by.
+    if (typeof value !== 'number' || !(Math.abs(value) <= 1e150)) return;
     if (w.edges === null) {
       w.pending.push([ms, value]);
       if (w.pending.length < m.config.minSamples) return;
@@ -224,7 +250,8 @@ export function createDistributionDetector(): DistributionDetector {
             nextStates.push({ ...state, state: 'collecting', reading: null });
             continue;
           }
-          const firing = w.gate.push(v.drifted);
+          // One gate entry per window of event time, however often the timer evaluates.
+          const firing = w.gate.record(Math.floor(nowMs / m.config.windowMs), v.drifted);
           const reading: DistributionReading = { ...v, contract: m.contract, firing };
           readings.push(reading);
           nextStates.push({
@@ -248,21 +275,28 @@ export function createDistributionDetector(): DistributionDetector {
     readings: () => latest,
     states: () => states,
     snapshot(): MonitorSnapshot[] {
-      return [...byName.values()].map((m) => {
-        const state: DistributionSnapshot = {
-          fingerprint: m.fingerprint,
-          version: m.version,
-          watched: m.watched.map((w) => ({
-            pointer: w.attr.pointer,
-            windows: w.windows.snapshot(),
-            edges: w.edges && w.edges.map(finite),
-            pending: w.pending,
-            gate: w.gate.toJSON(),
-            reportedUntil: finite(w.reportedUntil),
-          })),
-        };
-        return { contract: m.contract, state };
-      });
+      // Snapshots restored but not yet taken up (no event of their contract since the restart) are kept as they are.
+      const waiting = [...restored].map(([contract, state]) => ({ contract, state }));
+      return [
+        ...waiting,
+        ...[...byName.values()].map((m) => {
+          const state: DistributionSnapshot = {
+            fingerprint: m.fingerprint,
+            version: m.version,
+            watched: m.watched.map((w) => ({
+              pointer: w.attr.pointer,
+              windows: w.windows.snapshot(),
+              edges: w.edges && w.edges.map(finite),
+              pending: w.pending,
+              vocabulary: [...w.vocabulary],
+              gate: w.gate.toJSON(),
+              gateSlot: w.gate.lastSlot,
+              reportedUntil: finite(w.reportedUntil),
+            })),
+          };
+          return { contract: m.contract, state };
+        }),
+      ];
     },
     restore(snapshots) {
       for (const s of snapshots) restored.set(s.contract, s.state as DistributionSnapshot);

@@ -162,7 +162,7 @@ describe('embedding drift detector', () => {
     expect(d.states()[0]!.state).toBe('firing');
   });
 
-  it('judges unchanged windows once: a repeat evaluation neither recomputes nor counts again towards k of n', () => {
+  it('judges unchanged windows once, and counts windows towards k of n, not evaluations', () => {
     const rc = resolved(
       SECTION.replace('attribute: /embedding', 'attribute: /embedding, reference: baseline'),
     );
@@ -177,10 +177,13 @@ describe('embedding drift detector', () => {
     expect(d.evaluate!(new Date(T0 + 20 * MIN - 1))).toEqual([]);
     expect(d.readings()[0]).toBe(first);
     expect(d.states()[0]!.state).toBe('drifting');
-    // One more vector is a change: judged again, and now k of n.
+    // One more vector is a change: judged again, but in the same window, so still one of k = 2.
     d.inspect!({ embedding: Array.from(shifted(9)[0]!) }, ctx(rc, T0 + 20 * MIN - 500));
-    expect(d.evaluate!(new Date(T0 + 20 * MIN - 1))).toHaveLength(1);
+    expect(d.evaluate!(new Date(T0 + 20 * MIN - 1))).toEqual([]);
     expect(d.readings()[0]!.nCurrent).toBe(301);
+    // The next window drifts from the baseline too: k of n.
+    feed(d, rc, T0 + 20 * MIN, 10, 30, shifted(3));
+    expect(d.evaluate!(new Date(T0 + 30 * MIN - 1))).toHaveLength(1);
   });
 
   it('ignores and counts vectors of another length, of anything but finite numbers, and late ones', () => {

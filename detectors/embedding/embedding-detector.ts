@@ -70,6 +70,8 @@ export interface EmbeddingSnapshot {
   accepted: number;
   ignored: IgnoredVectors;
   gate: boolean[];
+  /** The window of the gate's last entry (absent in snapshots from before it was kept). */
+  gateSlot?: number | null;
   reportedUntil: number | null;
   judged: { key: string; verdict: EmbeddingVerdict | null; evaluationMs: number } | null;
   reading: EmbeddingReading | null;
@@ -180,7 +182,7 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
         w.newestSub = s.newestSub;
       }
       const gate = new ConsecutiveGate(m.config.consecutive.k, m.config.consecutive.n);
-      gate.restore(s.gate);
+      gate.restore(s.gate, s.gateSlot ?? null);
       const { wrongDimension, invalid, late } = s.ignored;
       if (![s.accepted, wrongDimension, invalid, late].every((n) => Number.isInteger(n) && n >= 0)) {
         throw new RangeError('bad counters');
@@ -208,6 +210,7 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
       accepted: m.accepted,
       ignored: { ...m.ignored },
       gate: m.gate.toJSON(),
+      gateSlot: m.gate.lastSlot,
       reportedUntil: finiteOrNull(m.reportedUntil),
       judged: m.judged && { ...m.judged, verdict: m.judged.verdict ?? null },
       reading: m.reading,
@@ -313,7 +316,8 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
           reading = {
             ...verdict,
             contract: m.contract,
-            firing: m.gate.push(verdict.drifted),
+            // One entry per window of event time, however often the timer evaluates.
+            firing: m.gate.record(Math.floor(now.getTime() / m.config.windowMs), verdict.drifted),
             judgedAt: now.toISOString(),
             evaluationMs: Math.round(judged.evaluationMs * 10) / 10,
           };

@@ -33,3 +33,17 @@ describe('ConsecutiveGate', () => {
     expect(() => new ConsecutiveGate(0, 2)).toThrow(RangeError);
   });
 });
+
+describe('ConsecutiveGate.record', () => {
+  it('counts windows, not evaluations: re-evaluating one window replaces its entry', () => {
+    const g = new ConsecutiveGate(2, 3);
+    // Many evaluations of window 7 drift: still one window.
+    expect([true, true, true].map((p) => g.record(7, p))).toEqual([false, false, false]);
+    expect(g.record(8, true)).toBe(true);
+    // Window 8 re-judged as quiet: back to one drifting window of the last three.
+    expect(g.record(8, false)).toBe(false);
+    const restored = new ConsecutiveGate(2, 3);
+    restored.restore(g.toJSON(), g.lastSlot);
+    expect(restored.record(8, true)).toBe(true);
+  });
+});

@@ -6,6 +6,8 @@
  */
 export class ConsecutiveGate {
   private history: boolean[] = [];
+  /** The window the last entry belongs to (record()), null when entries came from push(). */
+  private slot: number | null = null;
 
   constructor(
     readonly k: number,
@@ -23,6 +25,26 @@ export class ConsecutiveGate {
     return this.positives() >= this.k;
   }
 
+  /**
+   * Records the verdict of an evaluation of window `slot` (e.g. the index of
+   * the window of event time it judged): a later evaluation of the same
+   * window replaces its entry, so k of n counts windows, not evaluations,
+   * however often a timer evaluates.
+   */
+  record(slot: number, positive: boolean): boolean {
+    if (this.slot === slot && this.history.length > 0) this.history[this.history.length - 1] = positive;
+    else {
+      this.slot = slot;
+      return this.push(positive);
+    }
+    return this.positives() >= this.k;
+  }
+
+  /** The window of the last record(), for snapshots. */
+  get lastSlot(): number | null {
+    return this.slot;
+  }
+
   /** Positive evaluations among the last n. */
   positives(): number {
     let c = 0;
@@ -34,7 +56,8 @@ export class ConsecutiveGate {
     return [...this.history];
   }
 
-  restore(history: readonly boolean[]): void {
+  restore(history: readonly boolean[], lastSlot: number | null = null): void {
     this.history = history.slice(-this.n);
+    this.slot = lastSlot;
   }
 }

@@ -108,11 +108,13 @@ export class ReferenceWindows<T> {
         return read;
       }
       case 'same_hour_last_week': {
-        const fromMs = first * this.options.subMs - WEEK_MS;
-        const toMs = fromMs + this.windowMs;
+        // Last week is kept by the hour: the reference is the whole hours the window spans a week back,
+        // and says so (the distributions are compared as shares, so the longer span is no bias).
+        const fromMs = Math.floor((first * this.options.subMs - WEEK_MS) / HOUR_MS) * HOUR_MS;
+        const toMs = Math.ceil(((last + 1) * this.options.subMs - WEEK_MS) / HOUR_MS) * HOUR_MS;
         const stats = this.ops.empty();
         let any = false;
-        for (let h = Math.floor(fromMs / HOUR_MS); h * HOUR_MS < toMs; h++) {
+        for (let h = fromMs / HOUR_MS; h * HOUR_MS < toMs; h++) {
           const s = this.hours.get(h);
           if (s !== undefined) {
             this.ops.merge(stats, s);

@@ -66,6 +66,8 @@ export const CONTRACT_FORMAT_SCHEMA = {
     },
     monitors: {
       type: 'object',
+      // A misspelt section would otherwise load and quietly monitor nothing.
+      additionalProperties: false,
       properties: {
         distribution: DISTRIBUTION_MONITOR_SCHEMA,
         calibration: CALIBRATION_MONITOR_SCHEMA,
