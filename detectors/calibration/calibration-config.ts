@@ -1,4 +1,5 @@
 import type { ReferenceKind } from '../stats/reference-windows.js';
+import { readWindowSection, WINDOW_SECTION_PROPERTIES } from '../stats/window-section.js';
 
 /**
  * A contract's `monitors.calibration` section: which attribute holds the
@@ -109,24 +110,7 @@ export const CALIBRATION_MONITOR_SCHEMA = {
         alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
       },
     },
-    reference: { enum: ['previous_window', 'same_hour_last_week', 'baseline'] },
-    baseline: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['from', 'to'],
-      properties: {
-        from: { type: 'string', format: 'date-time' },
-        to: { type: 'string', format: 'date-time' },
-      },
-    },
-    window_minutes: { type: 'number', exclusiveMinimum: 0, maximum: 10_080 },
-    sub_window_minutes: { type: 'number', exclusiveMinimum: 0 },
-    consecutive: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['k', 'n'],
-      properties: { k: { type: 'integer', minimum: 1 }, n: { type: 'integer', minimum: 1, maximum: 100 } },
-    },
+    ...WINDOW_SECTION_PROPERTIES,
     min_labels: { type: 'integer', minimum: 1 },
     max_intents: { type: 'integer', minimum: 0, maximum: 200 },
     max_pending: { type: 'integer', minimum: 1000, maximum: 10_000_000 },
@@ -170,28 +154,8 @@ export function readCalibrationMonitor(
   if (s.prediction === s.confidence) {
     return { ok: false, error: 'prediction and confidence must name different attributes' };
   }
-  const windowMinutes = s.window_minutes ?? d.window_minutes;
-  const subMinutes = s.sub_window_minutes ?? d.sub_window_minutes;
-  const count = windowMinutes / subMinutes;
-  if (!Number.isInteger(count) || count > 10_000) {
-    return {
-      ok: false,
-      error: 'window_minutes must be a whole number (at most 10,000) of sub_window_minutes',
-    };
-  }
-  const consecutive = s.consecutive ?? d.consecutive;
-  if (consecutive.k > consecutive.n)
-    return { ok: false, error: 'consecutive.k must not exceed consecutive.n' };
-  const reference = s.reference ?? d.reference;
-  let baseline: CalibrationMonitorConfig['baseline'] = null;
-  if (s.baseline) {
-    const fromMs = Date.parse(s.baseline.from);
-    const toMs = Date.parse(s.baseline.to);
-    if (!(toMs > fromMs)) return { ok: false, error: 'baseline.to must be after baseline.from' };
-    if (reference !== 'baseline')
-      return { ok: false, error: 'baseline is given but reference is not baseline' };
-    baseline = { fromMs, toMs };
-  }
+  const read = readWindowSection(s, d);
+  if (!read.ok) return read;
   return {
     ok: true,
     config: {
@@ -210,11 +174,7 @@ export function readCalibrationMonitor(
         resamples: s.bootstrap?.resamples ?? d.bootstrap.resamples,
         alpha: s.bootstrap?.alpha ?? d.bootstrap.alpha,
       },
-      reference,
-      baseline,
-      windowMs: windowMinutes * 60_000,
-      subWindowMs: subMinutes * 60_000,
-      consecutive,
+      ...read.window,
       minLabels: s.min_labels ?? d.min_labels,
       maxIntents: s.max_intents ?? d.max_intents,
       maxPending: s.max_pending ?? d.max_pending,

@@ -1,4 +1,5 @@
 import type { ReferenceKind } from '../stats/reference-windows.js';
+import { readWindowSection, WINDOW_SECTION_PROPERTIES, type WindowSection } from '../stats/window-section.js';
 
 /**
  * A contract's `monitors.distribution` section: which attributes to watch
@@ -86,18 +87,7 @@ export const DISTRIBUTION_MONITOR_SCHEMA = {
         ],
       },
     },
-    reference: { enum: ['previous_window', 'same_hour_last_week', 'baseline'] },
-    baseline: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['from', 'to'],
-      properties: {
-        from: { type: 'string', format: 'date-time' },
-        to: { type: 'string', format: 'date-time' },
-      },
-    },
-    window_minutes: { type: 'number', exclusiveMinimum: 0, maximum: 10_080 },
-    sub_window_minutes: { type: 'number', exclusiveMinimum: 0 },
+    ...WINDOW_SECTION_PROPERTIES,
     min_samples: { type: 'integer', minimum: 1 },
     small_sample: { type: 'integer', minimum: 10, maximum: 100_000 },
     alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
@@ -110,28 +100,17 @@ export const DISTRIBUTION_MONITOR_SCHEMA = {
         psi: { type: 'number', minimum: 0 },
       },
     },
-    consecutive: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['k', 'n'],
-      properties: { k: { type: 'integer', minimum: 1 }, n: { type: 'integer', minimum: 1, maximum: 100 } },
-    },
     bins: { type: 'integer', minimum: 2, maximum: 100 },
     max_categories: { type: 'integer', minimum: 2, maximum: 1000 },
   },
 } as const;
 
-type Section = {
+type Section = WindowSection & {
   attributes: Record<string, AttributeKind | { type: AttributeKind; bins?: number; edges?: number[] }>;
-  reference?: ReferenceKind;
-  baseline?: { from: string; to: string };
-  window_minutes?: number;
-  sub_window_minutes?: number;
   min_samples?: number;
   small_sample?: number;
   alpha?: number;
   thresholds?: { jensen_shannon?: number; wasserstein?: number; psi?: number };
-  consecutive?: { k: number; n: number };
   bins?: number;
   max_categories?: number;
 };
@@ -147,28 +126,8 @@ export function readDistributionMonitor(
 ): { ok: true; config: DistributionMonitorConfig } | { ok: false; error: string } {
   const s = section as Section;
   const d = DISTRIBUTION_DEFAULTS;
-  const windowMinutes = s.window_minutes ?? d.window_minutes;
-  const subMinutes = s.sub_window_minutes ?? d.sub_window_minutes;
-  const count = windowMinutes / subMinutes;
-  if (!Number.isInteger(count) || count > 10_000) {
-    return {
-      ok: false,
-      error: 'window_minutes must be a whole number (at most 10,000) of sub_window_minutes',
-    };
-  }
-  const consecutive = s.consecutive ?? d.consecutive;
-  if (consecutive.k > consecutive.n)
-    return { ok: false, error: 'consecutive.k must not exceed consecutive.n' };
-  const reference = s.reference ?? d.reference;
-  let baseline: DistributionMonitorConfig['baseline'] = null;
-  if (s.baseline) {
-    const fromMs = Date.parse(s.baseline.from);
-    const toMs = Date.parse(s.baseline.to);
-    if (!(toMs > fromMs)) return { ok: false, error: 'baseline.to must be after baseline.from' };
-    if (reference !== 'baseline')
-      return { ok: false, error: 'baseline is given but reference is not baseline' };
-    baseline = { fromMs, toMs };
-  }
+  const read = readWindowSection(s, d);
+  if (!read.ok) return read;
   const attributes: MonitoredAttribute[] = [];
   for (const [pointer, spec] of Object.entries(s.attributes)) {
     const o = typeof spec === 'string' ? { type: spec } : spec;
@@ -188,10 +147,7 @@ export function readDistributionMonitor(
     ok: true,
     config: {
       attributes,
-      reference,
-      baseline,
-      windowMs: windowMinutes * 60_000,
-      subWindowMs: subMinutes * 60_000,
+      ...read.window,
       minSamples: s.min_samples ?? d.min_samples,
       smallSample: s.small_sample ?? d.small_sample,
       alpha: s.alpha ?? d.alpha,
@@ -200,7 +156,6 @@ export function readDistributionMonitor(
         wasserstein: t.wasserstein ?? d.thresholds.wasserstein,
         psi: t.psi ?? d.thresholds.psi,
       },
-      consecutive,
       maxCategories: s.max_categories ?? d.max_categories,
     },
   };

@@ -1,4 +1,5 @@
 import type { ReferenceKind } from '../stats/reference-windows.js';
+import { readWindowSection, WINDOW_SECTION_PROPERTIES } from '../stats/window-section.js';
 
 /**
  * A contract's `monitors.embedding_drift` section: which attribute holds the
@@ -71,20 +72,10 @@ export const EMBEDDING_MONITOR_SCHEMA = {
   required: ['attribute'],
   properties: {
     attribute: { type: 'string', pattern: POINTER },
+    ...WINDOW_SECTION_PROPERTIES,
     // Not same_hour_last_week: a week of hourly samples of 384-dimensional vectors is hundreds of
     // megabytes in memory and more than one stored snapshot can hold.
     reference: { enum: ['previous_window', 'baseline'] },
-    baseline: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['from', 'to'],
-      properties: {
-        from: { type: 'string', format: 'date-time' },
-        to: { type: 'string', format: 'date-time' },
-      },
-    },
-    window_minutes: { type: 'number', exclusiveMinimum: 0, maximum: 10_080 },
-    sub_window_minutes: { type: 'number', exclusiveMinimum: 0 },
     min_samples: { type: 'integer', minimum: 2 },
     // The test holds a (2 x reservoir)^2 kernel matrix of doubles: 128 MB at 2000.
     reservoir: { type: 'integer', minimum: 10, maximum: 2000 },
@@ -93,12 +84,6 @@ export const EMBEDDING_MONITOR_SCHEMA = {
     cosine_threshold: { type: 'number', minimum: 0, maximum: 2 },
     drifted_share_threshold: { type: 'number', minimum: 0, maximum: 1 },
     component_threshold: { type: 'number', minimum: 0 },
-    consecutive: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['k', 'n'],
-      properties: { k: { type: 'integer', minimum: 1 }, n: { type: 'integer', minimum: 1, maximum: 100 } },
-    },
     seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
   },
 } as const;
@@ -132,18 +117,8 @@ export function readEmbeddingMonitor(
 ): { ok: true; config: EmbeddingMonitorConfig } | { ok: false; error: string } {
   const s = section as Section;
   const d = EMBEDDING_DEFAULTS;
-  const windowMinutes = s.window_minutes ?? d.window_minutes;
-  const subMinutes = s.sub_window_minutes ?? d.sub_window_minutes;
-  const count = windowMinutes / subMinutes;
-  if (!Number.isInteger(count) || count > MAX_SUB_WINDOWS) {
-    return {
-      ok: false,
-      error: `window_minutes must be a whole number (at most ${MAX_SUB_WINDOWS}) of sub_window_minutes`,
-    };
-  }
-  const consecutive = s.consecutive ?? d.consecutive;
-  if (consecutive.k > consecutive.n)
-    return { ok: false, error: 'consecutive.k must not exceed consecutive.n' };
+  const read = readWindowSection(s, d, MAX_SUB_WINDOWS);
+  if (!read.ok) return read;
   const alpha = s.alpha ?? d.alpha;
   const permutations = s.permutations ?? d.permutations;
   // The smallest p-value a permutation test can give is 1 / (1 + permutations).
@@ -153,24 +128,11 @@ export function readEmbeddingMonitor(
       error: `permutations must exceed ${Math.ceil(1 / alpha - 1)} for a p-value under alpha ${alpha} to be possible`,
     };
   }
-  const reference = s.reference ?? d.reference;
-  let baseline: EmbeddingMonitorConfig['baseline'] = null;
-  if (s.baseline) {
-    const fromMs = Date.parse(s.baseline.from);
-    const toMs = Date.parse(s.baseline.to);
-    if (!(toMs > fromMs)) return { ok: false, error: 'baseline.to must be after baseline.from' };
-    if (reference !== 'baseline')
-      return { ok: false, error: 'baseline is given but reference is not baseline' };
-    baseline = { fromMs, toMs };
-  }
   return {
     ok: true,
     config: {
       attribute: s.attribute,
-      reference,
-      baseline,
-      windowMs: windowMinutes * 60_000,
-      subWindowMs: subMinutes * 60_000,
+      ...read.window,
       minSamples: s.min_samples ?? d.min_samples,
       reservoir: s.reservoir ?? d.reservoir,
       permutations,
@@ -180,7 +142,6 @@ export function readEmbeddingMonitor(
         driftedShare: s.drifted_share_threshold ?? d.drifted_share_threshold,
         component: s.component_threshold ?? d.component_threshold,
       },
-      consecutive,
       seed: s.seed ?? d.seed,
     },
   };
