@@ -217,6 +217,17 @@ describe('embedding drift detector', () => {
     ]);
   });
 
+  it('starts again at a new dimension after min_samples vectors of it in a row, so one odd first vector does not stop it', () => {
+    const rc = resolved(SECTION);
+    const d = createEmbeddingDriftDetector();
+    d.inspect!({ embedding: [0.1, 0.2, 0.3] }, ctx(rc, T0));
+    for (let i = 0; i < 99; i++) d.inspect!({ embedding: Array(DIMS).fill(i / 100) }, ctx(rc, T0 + i));
+    expect(d.states()[0]).toMatchObject({ dims: 3, accepted: 1 });
+    d.inspect!({ embedding: Array(DIMS).fill(0.5) }, ctx(rc, T0 + 100));
+    expect(d.states()[0]).toMatchObject({ dims: DIMS, accepted: 2 });
+    expect(d.states()[0]!.ignored.wrongDimension).toBe(99);
+  });
+
   it('says it is collecting until both windows hold min_samples vectors', () => {
     const rc = resolved(SECTION);
     const d = createEmbeddingDriftDetector();

@@ -45,6 +45,9 @@ interface Monitor {
   w: Windows | null;
   accepted: number;
   ignored: IgnoredVectors;
+  /** Vectors in a row of one other dimension than the windows' (see observe). */
+  otherDims: number;
+  otherRun: number;
   gate: ConsecutiveGate;
   /** End (ms) of the window a drift was last reported for: one finding per window length while it lasts. */
   reportedUntil: number;
@@ -158,6 +161,8 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
       w: null,
       accepted: 0,
       ignored: { wrongDimension: 0, invalid: 0, late: 0 },
+      otherDims: 0,
+      otherRun: 0,
       gate: new ConsecutiveGate(config.consecutive.k, config.consecutive.n),
       reportedUntil: Number.NEGATIVE_INFINITY,
       judged: null,
@@ -235,9 +240,20 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
       return;
     }
     if (m.w !== null && value.length !== m.w.dims) {
-      m.ignored.wrongDimension++;
-      return;
-    }
+      // The first vector fixed the dimension. A run of min_samples vectors of one other dimension, with
+      // none of the fixed one between, means that first vector was the odd one or the model changed:
+      // the windows start again at the new dimension rather than ignoring everything from now on.
+      m.otherRun = value.length === m.otherDims ? m.otherRun + 1 : 1;
+      m.otherDims = value.length;
+      if (m.otherRun < m.config.minSamples) {
+        m.ignored.wrongDimension++;
+        return;
+      }
+      m.w = null;
+      m.judged = null;
+      m.reading = null;
+      m.otherRun = 0;
+    } else m.otherRun = 0;
     for (let i = 0; i < value.length; i++) {
       const x: unknown = value[i];
       if (typeof x !== 'number' || !Number.isFinite(x)) {
