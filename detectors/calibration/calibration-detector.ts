@@ -6,6 +6,7 @@ import { contentHash } from '../../monitor/store/contract-hash.js';
 import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ReliabilityBins } from '../stats/calibration/reliability-bins.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
+import { dueReport, monitorState } from '../stats/drift-report.js';
 import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import {
   type CalibrationMonitorConfig,
@@ -132,7 +133,7 @@ export interface CalibrationReading extends CalibrationVerdict {
   /** The prediction attribute (JSON pointer). */
   attribute: string;
   model: string;
-  /** The drift persisted over k of the last n judged evaluations: reported. */
+  /** The drift persisted over k of the last n judged windows: reported. */
   firing: boolean;
 }
 
@@ -179,7 +180,7 @@ export interface CalibrationDetector extends Detector {
  * model and per frequently predicted intent. Both are O(1) per event.
  * Evaluation judges each model's window against its reference
  * (judge-calibration.ts) and reports `calibration_drift` once the drift has
- * held over k of the last n judged evaluations, at most once per window
+ * held over k of the last n judged windows, at most once per window
  * length while it lasts.
  *
  * A monitor starts with the first event of its contract (or `watch`), from
@@ -402,16 +403,10 @@ export function createCalibrationDetector(): CalibrationDetector {
             contract: m.contract,
             attribute: m.config.prediction,
             model: t.model,
-            state: !v.judged ? 'collecting' : firing ? 'firing' : v.drifted ? 'drifting' : 'stable',
+            state: v.judged ? monitorState(v.drifted, firing) : 'collecting',
             reading,
           });
-          if (!firing) {
-            t.reportedUntil = Number.NEGATIVE_INFINITY;
-            continue;
-          }
-          if (nowMs < t.reportedUntil) continue;
-          t.reportedUntil = nowMs + m.config.windowMs;
-          findings.push(driftFinding(m, reading, now));
+          if (dueReport(t, firing, nowMs, m.config.windowMs)) findings.push(driftFinding(m, reading, now));
         }
       }
       latest = readings;

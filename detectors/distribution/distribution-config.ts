@@ -42,7 +42,7 @@ export interface DistributionMonitorConfig {
   alpha: number;
   /** The effect a drift must also show, whatever its p-value. */
   thresholds: { jensenShannon: number; wasserstein: number; psi: number };
-  /** A drift is reported when k of the last n evaluations found one. */
+  /** A drift is reported when k of the last n windows found one. */
   consecutive: { k: number; n: number };
   maxCategories: number;
 }

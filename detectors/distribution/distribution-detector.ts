@@ -4,6 +4,7 @@ import { safeToken } from '../../monitor/findings/safe-token.js';
 import type { ResolvedContract } from '../../monitor/registry/registry.js';
 import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
+import { dueReport, monitorState } from '../stats/drift-report.js';
 import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import {
   type AttributeStats,
@@ -76,7 +77,7 @@ export interface DistributionReading extends AttributeVerdict {
   pAdjusted: number;
   /** This evaluation found a drift (significant and large enough). */
   drifted: boolean;
-  /** The drift persisted over k of the last n evaluations: reported. */
+  /** The drift persisted over k of the last n windows: reported. */
   firing: boolean;
   window: { from: string; to: string };
   reference: { kind: string; from: string; to: string };
@@ -104,8 +105,8 @@ export interface DistributionDetector extends Detector {
  * sub-window (O(1), or O(log bins) for a numeric value); evaluation compares
  * each attribute's window with its reference, corrects the p-values for the
  * contract's attributes together, requires an effect as well as
- * significance, and reports `distribution_drift` once the drift has held over
- * k of the last n evaluations. Monitors are per contract name, from the first
+ * significance, and reports `distribution_drift` once the drift has held in
+ * k of the last n windows. Monitors are per contract name, from the first
  * version seen that declares one (versions of one event share its meaning).
  */
 export function createDistributionDetector(): DistributionDetector {
@@ -256,16 +257,10 @@ export function createDistributionDetector(): DistributionDetector {
           readings.push(reading);
           nextStates.push({
             ...state,
-            state: firing ? 'firing' : v.drifted ? 'drifting' : 'stable',
+            state: monitorState(v.drifted, firing),
             reading,
           });
-          if (!firing) {
-            w.reportedUntil = Number.NEGATIVE_INFINITY;
-            continue;
-          }
-          if (nowMs < w.reportedUntil) continue;
-          w.reportedUntil = nowMs + m.config.windowMs;
-          findings.push(driftFinding(m, reading, now));
+          if (dueReport(w, firing, nowMs, m.config.windowMs)) findings.push(driftFinding(m, reading, now));
         }
       }
       latest = readings;

@@ -34,7 +34,7 @@ export interface EmbeddingMonitorConfig {
   alpha: number;
   /** The effect a drift must also show: the means' cosine distance, or the share of drifted components. */
   thresholds: { cosineDistance: number; driftedShare: number; component: number };
-  /** A drift is reported when k of the last n evaluations found one. */
+  /** A drift is reported when k of the last n windows found one. */
   consecutive: { k: number; n: number };
   /** Seed of every random draw (reservoirs, their merges, permutations). */
   seed: number;

@@ -4,6 +4,7 @@ import type { ResolvedContract } from '../../monitor/registry/registry.js';
 import { contentHash } from '../../monitor/store/contract-hash.js';
 import type { Detector, MonitorSnapshot } from '../detector.js';
 import { ConsecutiveGate } from '../stats/consecutive-gate.js';
+import { dueReport, monitorState } from '../stats/drift-report.js';
 import { ReferenceWindows, type ReferenceWindowsSnapshot } from '../stats/reference-windows.js';
 import { type EmbeddingMonitorConfig, readEmbeddingMonitor } from './embedding-config.js';
 import {
@@ -86,7 +87,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** The state of one contract's embedding as of the last evaluation, for gauges and GET /v1/monitors. */
 export interface EmbeddingReading extends EmbeddingVerdict {
   contract: string;
-  /** The drift persisted over k of the last n evaluations: reported. */
+  /** The drift persisted over k of the last n windows: reported. */
   firing: boolean;
   /** When the windows were judged (a later evaluation of unchanged windows keeps it), and how long that took. */
   judgedAt: string;
@@ -120,8 +121,8 @@ export interface EmbeddingDriftDetector extends Detector {
  * sub-window's sums and sample (O(dims)); evaluation compares the window with
  * its reference three ways (MMD^2 with a permutation test on the samples,
  * cosine distance of the means, share of drifted components; see
- * judgeEmbedding) and reports `embedding_drift` once the drift has held over
- * k of the last n evaluations. Monitors are per contract name, from the first
+ * judgeEmbedding) and reports `embedding_drift` once the drift has held in
+ * k of the last n windows. Monitors are per contract name, from the first
  * version seen that declares one.
  *
  * Judging 500 + 500 vectors of 384 dimensions with 200 permutations takes a
@@ -340,15 +341,9 @@ export function createEmbeddingDriftDetector(): EmbeddingDriftDetector {
         }
         const firing = reading.firing;
         m.reading = reading;
-        m.state = firing ? 'firing' : verdict.drifted ? 'drifting' : 'stable';
+        m.state = monitorState(verdict.drifted, firing);
         readings.push(reading);
-        if (!firing) {
-          m.reportedUntil = Number.NEGATIVE_INFINITY;
-          continue;
-        }
-        if (nowMs < m.reportedUntil) continue;
-        m.reportedUntil = nowMs + m.config.windowMs;
-        findings.push(driftFinding(m, reading, now));
+        if (dueReport(m, firing, nowMs, m.config.windowMs)) findings.push(driftFinding(m, reading, now));
       }
       latest = readings;
       return findings;
