@@ -1,5 +1,7 @@
 import { type BuiltDetectors, buildDetectors } from '../detectors/build-detectors.js';
 import { CONSENT_VIOLATION_KINDS } from '../detectors/consent/consent-detector.js';
+import type { ExperimentView } from '../detectors/holdout/holdout-detector.js';
+import { parseExperiment } from '../detectors/holdout/parse-experiment.js';
 import type { Config } from './config/config.js';
 import { PACKAGE_VERSION } from './config/package-version.js';
 import { setHashSalt } from './findings/safe-token.js';
@@ -11,6 +13,7 @@ import type { Contract } from './registry/contract.js';
 import { loadRegistry } from './registry/load-registry.js';
 import type { ContractRegistry } from './registry/registry.js';
 import { ConsentWriter } from './store/consent-writer.js';
+import { contentHash } from './store/contract-hash.js';
 import { FindingWriter } from './store/finding-writer.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -29,12 +32,25 @@ export interface App {
   readonly detectors: BuiltDetectors;
   /** Adds a version through the API: refused when it breaks its declared compatibility; recorded in the store. */
   publishContract(contract: Contract): Promise<CompatibilityReport>;
+  /**
+   * Adds an experiment through the API and keeps its definition in the
+   * store. The same definition again is not an error (`created: false`);
+   * another one under a used id is a conflict.
+   */
+  addExperiment(section: unknown): Promise<AddExperimentResult>;
+  /** Removes an experiment added through the API, with its units; false when there is none by that id. */
+  removeExperiment(id: string): Promise<'removed' | 'not_found' | 'config'>;
   /** Runs the windowed detectors now and refreshes the gauges. */
   evaluate(now?: Date): void;
   start(): Promise<void>;
   /** Stops timers, evaluates once more, flushes the store and closes it. Safe twice and before start. */
   stop(): Promise<void>;
 }
+
+export type AddExperimentResult =
+  | { ok: true; created: boolean; experiment: ExperimentView }
+  | { ok: false; reason: 'invalid'; errors: string[] }
+  | { ok: false; reason: 'conflict'; message: string };
 
 export interface AppOptions {
   logger?: Logger;
@@ -106,6 +122,21 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   metrics.probeConsent(() => detectors.ledger.stats());
   if (config.detectors.consent.enabled) {
     metrics.declareConsentPurposes(Object.keys(config.detectors.consent.purposes), CONSENT_VIOLATION_KINDS);
+  }
+  for (const e of config.experiments) detectors.holdout.define(e.config, e.section, 'config');
+  const configExperiments = new Set(config.experiments.map((e) => e.config.id));
+  for (const stored of await store.experiments.list()) {
+    const parsed = parseExperiment(stored.definition);
+    if (configExperiments.has(stored.id)) {
+      logger.warn(
+        { experiment: stored.id },
+        'experiment is in the config file and the store; the config file wins',
+      );
+    } else if (!parsed.ok) {
+      logger.warn({ experiment: stored.id, errors: parsed.errors }, 'stored experiment not loaded');
+    } else {
+      detectors.holdout.define(parsed.config, parsed.section, 'api');
+    }
   }
   const pipeline = new Pipeline({
     registry,
@@ -194,6 +225,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       }
       metrics.calibrationDrift.set(labels, r.firing ? 1 : 0);
     }
+    metrics.experiments.publish(detectors.holdout.readings(), detectors.holdout.unknownExperimentExposures);
     for (const r of detectors.embedding.readings()) {
       const labels = { contract: r.contract, attribute: r.attribute };
       const set = (statistic: string, value: number | null) => {
@@ -223,6 +255,39 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       pipeline.refreshContracts();
       watchLatest(contract.contract);
       return report;
+    },
+    async addExperiment(section) {
+      const parsed = parseExperiment(section);
+      if (!parsed.ok) return { ok: false, reason: 'invalid', errors: parsed.errors };
+      const id = parsed.config.id;
+      const existing = detectors.holdout.get(id);
+      if (existing) {
+        if (contentHash(existing.definition) === contentHash(parsed.section)) {
+          return { ok: true, created: false, experiment: existing };
+        }
+        const where = existing.source === 'config' ? 'in the config file' : 'through the API';
+        return {
+          ok: false,
+          reason: 'conflict',
+          message: `experiment ${id} is already defined ${where} with another definition; a running experiment is not redefined (remove it first, or use a new id)`,
+        };
+      }
+      if (!(await store.experiments.add(id, parsed.section))) {
+        return {
+          ok: false,
+          reason: 'conflict',
+          message: `experiment ${id} is being added by another request`,
+        };
+      }
+      detectors.holdout.define(parsed.config, parsed.section, 'api');
+      return { ok: true, created: true, experiment: detectors.holdout.get(id)! };
+    },
+    async removeExperiment(id) {
+      const existing = detectors.holdout.get(id);
+      if (existing?.source === 'config') return 'config';
+      const stored = await store.experiments.remove(id);
+      const removed = detectors.holdout.remove(id);
+      return stored || removed ? 'removed' : 'not_found';
     },
     evaluate,
     async start() {

@@ -88,6 +88,8 @@ export const CONFIG_SCHEMA = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
       },
     },
+    /** Holdout experiments (detectors/holdout/experiment-config.ts); each is checked by parseExperiment. */
+    experiments: { type: 'array', default: [], maxItems: 200, items: { type: 'object' } },
     detectors: {
       type: 'object',
       additionalProperties: false,

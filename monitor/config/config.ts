@@ -5,6 +5,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import type { CompletenessConfig } from '../../detectors/completeness/completeness-detector.js';
 import type { ConsentConfig } from '../../detectors/consent/consent-policy.js';
+import type { ExperimentConfig, ExperimentSection } from '../../detectors/holdout/experiment-config.js';
+import { parseExperiment } from '../../detectors/holdout/parse-experiment.js';
 import type { PiiConfig } from '../../detectors/pii/pii-config.js';
 import type { SchemaDriftConfig } from '../../detectors/schema-drift/schema-drift-detector.js';
 import type { EnvelopeFields } from '../pipeline/envelope.js';
@@ -28,6 +30,8 @@ export interface Config {
   snapshotIntervalSeconds: number;
   privacy: { hashSalt: string | null };
   log: { level: string };
+  /** Holdout experiments from the config file, checked, with the sections as written. */
+  experiments: Array<{ config: ExperimentConfig; section: ExperimentSection }>;
   detectors: {
     schema_drift: SchemaDriftConfig;
     completeness: CompletenessConfig;
@@ -88,10 +92,33 @@ export function buildConfig(doc: unknown, env: NodeJS.ProcessEnv = {}, source = 
     throw new ConfigError(`${source} is invalid:\n  ${lines.join('\n  ')}`);
   }
   const config = copy as unknown as Config;
+  config.experiments = readExperiments(copy.experiments as unknown as unknown[], source);
   config.contracts.dir = config.contracts.dir
     ? resolve(config.contracts.dir)
     : join(packageRoot(), 'contracts');
   return config;
+}
+
+/** The `experiments` list, each checked, with the key of any problem (`experiments[2].arms: ...`). */
+function readExperiments(sections: unknown[], source: string): Config['experiments'] {
+  const out: Config['experiments'] = [];
+  const lines: string[] = [];
+  for (const [i, section] of sections.entries()) {
+    const parsed = parseExperiment(section);
+    if (!parsed.ok) {
+      const at = `experiments[${i}]`;
+      for (const e of parsed.errors)
+        lines.push(e.startsWith('(experiment)') ? at + e.slice(12) : `${at}.${e}`);
+      continue;
+    }
+    if (out.some((x) => x.config.id === parsed.config.id)) {
+      lines.push(`experiments[${i}].id: ${parsed.config.id} is defined twice`);
+      continue;
+    }
+    out.push({ config: parsed.config, section: parsed.section });
+  }
+  if (lines.length > 0) throw new ConfigError(`${source} is invalid:\n  ${lines.join('\n  ')}`);
+  return out;
 }
 
 /** Reads EARSHOT_CONFIG (or the given path) if any, then applies the environment. */

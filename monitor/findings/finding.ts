@@ -34,6 +34,8 @@ export const FINDING_KINDS = [
   'srm',
   'lift_negative',
   'lift_positive',
+  'arm_crossover',
+  'unknown_arm',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -71,6 +73,8 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   srm: 'critical',
   lift_negative: 'warning',
   lift_positive: 'info',
+  arm_crossover: 'warning',
+  unknown_arm: 'warning',
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2, critical: 3 };

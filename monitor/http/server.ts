@@ -7,6 +7,7 @@ import { eventsRoute } from './events-route.js';
 import { findingsRoute } from './findings-route.js';
 import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { experimentsRoute } from './experiments-route.js';
 import { monitorsRoute } from './monitors-route.js';
 import { redactRoute } from './redact-route.js';
 
@@ -53,6 +54,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(async (s) => findingsRoute(s, app));
   await server.register(async (s) => consentRoute(s, app));
   await server.register(async (s) => monitorsRoute(s, app));
+  await server.register(async (s) => experimentsRoute(s, app));
   await server.register(async (s) => healthRoute(s, app));
   await server.register(async (s) => metricsRoute(s, app));
   return server;

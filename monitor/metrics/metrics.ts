@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { isPiiEntity, PII_ENTITIES } from '../../detectors/pii/entities.js';
 import type { Finding, FindingKind, Severity } from '../findings/finding.js';
+import { ExperimentMetrics } from './experiment-metrics.js';
 
 /** Label value for anything traffic names that configuration does not (unknown event types, versions). */
 export const UNKNOWN_LABEL = '__unknown__';
@@ -55,6 +56,8 @@ export class Metrics {
   readonly embeddingStatistic: Gauge<'contract' | 'attribute' | 'statistic'>;
   readonly embeddingDrift: Gauge<'contract' | 'attribute'>;
   readonly contractsLoaded: Gauge;
+  /** Holdout experiments: units, means, lifts and their intervals, p-values, sample-ratio checks. */
+  readonly experiments: ExperimentMetrics;
   readonly consentViolations: Counter<'purpose' | 'kind'>;
   readonly consentRecords: Counter;
   readonly consentCacheHitRatio: Gauge;
@@ -221,6 +224,7 @@ export class Metrics {
       labelNames: ['contract', 'attribute'],
       registers,
     });
+    this.experiments = new ExperimentMetrics(this.registry);
     this.contractsLoaded = new Gauge({
       name: 'earshot_contract_versions',
       help: 'Contract versions in the registry.',

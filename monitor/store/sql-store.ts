@@ -4,6 +4,7 @@ import { AuditLog } from './audit-log.js';
 import { auditConsentWrites } from './consent-audit.js';
 import { ConsentStore } from './consent-store.js';
 import { contentHash } from './contract-hash.js';
+import { ExperimentStore } from './experiment-store.js';
 import { dedupKey, mergeAggregate } from './finding-aggregate.js';
 import { decodeCursor, encodeCursor } from './findings-cursor.js';
 import { InvalidFilterError } from './invalid-filter-error.js';
@@ -183,10 +184,12 @@ export class SqlStore implements Store {
   readonly consent: ConsentStore;
   readonly audit: AuditLog;
   readonly monitors: MonitorStateStore;
+  readonly experiments: ExperimentStore;
 
   constructor(private readonly sql: SqlExecutor) {
     this.kind = sql.kind;
     this.monitors = new MonitorStateStore(sql);
+    this.experiments = new ExperimentStore(sql);
     this.consent = new ConsentStore(sql);
     this.audit = new AuditLog(sql);
     this.consent.setAppendHook(auditConsentWrites(this.audit));

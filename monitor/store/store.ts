@@ -2,6 +2,7 @@ import type { Finding } from '../findings/finding.js';
 import type { Contract } from '../registry/contract.js';
 import type { AuditLog } from './audit-log.js';
 import type { ConsentStore } from './consent-store.js';
+import type { ExperimentStore } from './experiment-store.js';
 import type { MonitorStateStore } from './monitor-state-store.js';
 
 /**
@@ -71,6 +72,8 @@ export interface Store {
   readonly audit: AuditLog;
   /** Snapshots of the windowed detectors' state, so a restart keeps windows and references. */
   readonly monitors: MonitorStateStore;
+  /** Experiments defined through the API. */
+  readonly experiments: ExperimentStore;
   /** Upserts: count adds up, last_seen is the greatest, samples are appended up to 5. */
   writeFindings(rows: FindingAggregate[]): Promise<void>;
   /** Newest last_seen first, keyset paging with an opaque cursor. */

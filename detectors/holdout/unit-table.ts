@@ -1,0 +1,345 @@
+import { b64, OutcomeLog, type OutcomeLogJson, unb64 } from './outcome-log.js';
+
+/** A slot's state byte: 0 free, 1 + arm index for an exposed unit, or one of these. */
+const FREE = 0;
+const DELETED = 253;
+const PENDING = 254;
+const CROSSED = 255;
+const MAX_ARMS = 16;
+const MAX_LOAD = 0.75;
+
+export type ExposeResult = 'new' | 'repeat' | 'crossover' | 'crossed';
+export type OutcomeResult = 'added' | 'pending' | 'duplicate' | 'excluded' | 'late' | 'early';
+
+export interface UnitTableOptions {
+  arms: number;
+  /** Covariates (CUPED) kept per unit, one per metric that has one. */
+  covariates: number;
+  /** An outcome counts when it falls in [first exposure, first exposure + attributionMs) by event time. */
+  attributionMs: number;
+  /**
+   * Outcomes up to this much event time before a unit's first exposure are
+   * kept, since an earlier exposure may still arrive and move the window.
+   */
+  lateExposureMs: number;
+}
+
+/**
+ * The units of one experiment: for each, its arm (fixed by its first
+ * exposure), the event time of that exposure, its CUPED covariates and its
+ * outcomes. Open addressing over columns of typed arrays keyed by the unit's
+ * 64-bit hash (unit-key-hash.ts), about 21 bytes a slot plus 25 an outcome,
+ * so a million units fit in well under 200 bytes each and no unit is an
+ * object the garbage collector has to visit. Every operation on one event
+ * is O(1) plus the unit's own outcomes, whatever the number of units.
+ *
+ * A unit seen in two arms is marked crossed: its outcomes are dropped and it
+ * is left out of the statistics for good. A unit with outcomes but no
+ * exposure yet is pending, for `sweep` to drop when no exposure came in time.
+ */
+export class UnitTable {
+  private hi: Int32Array;
+  private lo: Int32Array;
+  private state: Uint8Array;
+  private exposedAt: Float64Array;
+  private head: Int32Array;
+  private cov: Float64Array;
+  private log: OutcomeLog;
+  private mask: number;
+  private tombstones = 0;
+  readonly armUnits: number[];
+  crossed = 0;
+  pending = 0;
+
+  constructor(
+    private readonly options: UnitTableOptions,
+    capacity = 1024,
+  ) {
+    if (options.arms > MAX_ARMS) throw new RangeError(`at most ${MAX_ARMS} arms`);
+    this.armUnits = new Array<number>(options.arms).fill(0);
+    let slots = 16;
+    while (slots < capacity) slots *= 2;
+    this.mask = slots - 1;
+    this.hi = new Int32Array(slots);
+    this.lo = new Int32Array(slots);
+    this.state = new Uint8Array(slots);
+    this.exposedAt = new Float64Array(slots);
+    this.head = new Int32Array(slots);
+    this.cov = new Float64Array(slots * options.covariates);
+    this.log = new OutcomeLog();
+  }
+
+  /** Units in the table: exposed, crossed and pending. */
+  get size(): number {
+    return this.armUnits.reduce((a, b) => a + b, 0) + this.crossed + this.pending;
+  }
+
+  get byteLength(): number {
+    const slots = this.mask + 1;
+    return slots * (4 + 4 + 1 + 8 + 4 + 8 * this.options.covariates) + this.log.byteLength;
+  }
+
+  /** Outcome entries held (live and garbage). */
+  get outcomeEntries(): number {
+    return this.log.length;
+  }
+
+  /**
+   * An exposure of the unit to `arm` at `atMs`. The earliest exposure by
+   * event time is the first, whatever order they arrive in; its covariates
+   * are the unit's (`covariates` null: keep what the unit has).
+   */
+  expose(
+    hi: number,
+    lo: number,
+    arm: number,
+    atMs: number,
+    covariates: ArrayLike<number> | null,
+  ): ExposeResult {
+    let slot = this.find(hi, lo);
+    if (slot < 0) {
+      slot = this.insert(hi, lo);
+      this.state[slot] = arm + 1;
+      this.exposedAt[slot] = atMs;
+      this.head[slot] = -1;
+      this.setCovariates(slot, covariates);
+      this.armUnits[arm]!++;
+      return 'new';
+    }
+    const state = this.state[slot]!;
+    if (state === CROSSED) return 'crossed';
+    if (state === PENDING) {
+      this.state[slot] = arm + 1;
+      this.exposedAt[slot] = atMs;
+      this.setCovariates(slot, covariates);
+      this.pending--;
+      this.armUnits[arm]!++;
+      return 'new';
+    }
+    if (state === arm + 1) {
+      if (atMs < this.exposedAt[slot]!) {
+        this.exposedAt[slot] = atMs;
+        if (covariates) this.setCovariates(slot, covariates);
+      }
+      return 'repeat';
+    }
+    this.armUnits[state - 1]!--;
+    this.crossed++;
+    this.state[slot] = CROSSED;
+    this.log.release(this.head[slot]!);
+    this.head[slot] = -1;
+    return 'crossover';
+  }
+
+  /** An outcome of the unit for metric `metric`; `eventHash` makes a repeated event count once. */
+  addOutcome(
+    hi: number,
+    lo: number,
+    metric: number,
+    atMs: number,
+    value: number,
+    eventHash: number,
+  ): OutcomeResult {
+    let slot = this.find(hi, lo);
+    if (slot < 0) {
+      slot = this.insert(hi, lo);
+      this.state[slot] = PENDING;
+      this.exposedAt[slot] = Number.NaN;
+      this.head[slot] = this.log.push(-1, metric, atMs, value, eventHash);
+      this.setCovariates(slot, null);
+      this.pending++;
+      return 'pending';
+    }
+    const state = this.state[slot]!;
+    if (state === CROSSED) return 'excluded';
+    if (state !== PENDING) {
+      const exposedAt = this.exposedAt[slot]!;
+      if (atMs >= exposedAt + this.options.attributionMs) return 'late';
+      if (atMs < exposedAt - this.options.lateExposureMs) return 'early';
+    }
+    const head = this.head[slot]!;
+    if (this.log.has(head, metric, eventHash)) return 'duplicate';
+    this.head[slot] = this.log.push(head, metric, atMs, value, eventHash);
+    return state === PENDING ? 'pending' : 'added';
+  }
+
+  /**
+   * Drops the pending units whose latest outcome is older than `cutoffMs`
+   * (no exposure came for them in time) and returns how many outcome entries
+   * went with them. Rebuilds the table when removals left it mostly garbage.
+   */
+  sweep(cutoffMs: number): number {
+    let dropped = 0;
+    if (this.pending > 0) {
+      for (let slot = 0; slot <= this.mask; slot++) {
+        if (this.state[slot] !== PENDING) continue;
+        if (this.log.latest(this.head[slot]!) >= cutoffMs) continue;
+        dropped += this.log.release(this.head[slot]!);
+        this.state[slot] = DELETED;
+        this.pending--;
+        this.tombstones++;
+      }
+    }
+    if (this.tombstones > (this.mask + 1) / 8 || this.log.garbage > Math.max(1024, this.log.length / 2)) {
+      this.rebuild(this.mask + 1);
+    }
+    return dropped;
+  }
+
+  /**
+   * Visits every unit counted in the statistics (exposed, not crossed) with
+   * its arm, its value per metric over its attribution window (binary: 1
+   * when any outcome fell in it; continuous: the sum) and its covariates.
+   * `values` and `covariates` are reused between calls.
+   */
+  scan(
+    binary: readonly boolean[],
+    visit: (arm: number, values: Float64Array, covariates: Float64Array) => void,
+  ): void {
+    const values = new Float64Array(binary.length);
+    const k = this.options.covariates;
+    const covariates = new Float64Array(k);
+    const window = this.options.attributionMs;
+    const { next, at, value, metric } = this.log;
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const state = this.state[slot]!;
+      if (state === FREE || state > MAX_ARMS) continue;
+      values.fill(0);
+      const from = this.exposedAt[slot]!;
+      const to = from + window;
+      for (let i = this.head[slot]!; i >= 0; i = next[i]!) {
+        const t = at[i]!;
+        if (t < from || t >= to) continue;
+        const m = metric[i]!;
+        if (binary[m]) values[m] = 1;
+        else values[m]! += value[i]!;
+      }
+      for (let c = 0; c < k; c++) covariates[c] = this.cov[slot * k + c]!;
+      visit(state - 1, values, covariates);
+    }
+  }
+
+  private setCovariates(slot: number, covariates: ArrayLike<number> | null): void {
+    const k = this.options.covariates;
+    for (let c = 0; c < k; c++) {
+      const v = covariates?.[c];
+      // A unit without a covariate value counts as 0, the usual CUPED fill.
+      this.cov[slot * k + c] = v !== undefined && Number.isFinite(v) ? v : 0;
+    }
+  }
+
+  private find(hi: number, lo: number): number {
+    for (let slot = lo & this.mask; ; slot = (slot + 1) & this.mask) {
+      const state = this.state[slot]!;
+      if (state === FREE) return -1;
+      if (state !== DELETED && this.lo[slot] === lo && this.hi[slot] === hi) return slot;
+    }
+  }
+
+  /** A free slot for a key not in the table, growing it first when too full. */
+  private insert(hi: number, lo: number): number {
+    if (this.size + this.tombstones + 1 > (this.mask + 1) * MAX_LOAD) {
+      const live = this.size + 1;
+      let slots = this.mask + 1;
+      while (live > slots * MAX_LOAD * 0.75) slots *= 2;
+      this.rebuild(slots);
+    }
+    let slot = lo & this.mask;
+    while (this.state[slot] !== FREE) slot = (slot + 1) & this.mask;
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    return slot;
+  }
+
+  /** Rehashes the live units into `slots` slots and copies their outcomes into a fresh log. */
+  private rebuild(slots: number): void {
+    const old = {
+      hi: this.hi,
+      lo: this.lo,
+      state: this.state,
+      exposedAt: this.exposedAt,
+      head: this.head,
+      cov: this.cov,
+      log: this.log,
+      slots: this.mask + 1,
+    };
+    const k = this.options.covariates;
+    this.mask = slots - 1;
+    this.hi = new Int32Array(slots);
+    this.lo = new Int32Array(slots);
+    this.state = new Uint8Array(slots);
+    this.exposedAt = new Float64Array(slots);
+    this.head = new Int32Array(slots);
+    this.cov = new Float64Array(slots * k);
+    this.log = new OutcomeLog(Math.max(1024, old.log.length - old.log.garbage));
+    this.tombstones = 0;
+    for (let from = 0; from < old.slots; from++) {
+      const state = old.state[from]!;
+      if (state === FREE || state === DELETED) continue;
+      const lo = old.lo[from]!;
+      let slot = lo & this.mask;
+      while (this.state[slot] !== FREE) slot = (slot + 1) & this.mask;
+      this.hi[slot] = old.hi[from]!;
+      this.lo[slot] = lo;
+      this.state[slot] = state;
+      this.exposedAt[slot] = old.exposedAt[from]!;
+      this.head[slot] = old.log.copyList(old.head[from]!, this.log);
+      for (let c = 0; c < k; c++) this.cov[slot * k + c] = old.cov[from * k + c]!;
+    }
+  }
+
+  /** Plain JSON of the whole table (keys are hashes only), for a snapshot. */
+  toJSON(): UnitTableJson {
+    return {
+      slots: this.mask + 1,
+      hi: b64(this.hi),
+      lo: b64(this.lo),
+      state: b64(this.state),
+      exposedAt: b64(this.exposedAt),
+      head: b64(this.head),
+      cov: b64(this.cov),
+      log: this.log.toJSON(),
+      armUnits: [...this.armUnits],
+      crossed: this.crossed,
+      pending: this.pending,
+      tombstones: this.tombstones,
+    };
+  }
+
+  /** A table from `toJSON`'s output; throws when it does not fit these options. */
+  static fromJSON(options: UnitTableOptions, json: UnitTableJson): UnitTable {
+    if (json.armUnits.length !== options.arms) throw new RangeError('snapshot has another number of arms');
+    const table = new UnitTable(options, json.slots);
+    if (table.mask + 1 !== json.slots) throw new RangeError('snapshot slots are not a power of two');
+    table.hi = new Int32Array(unb64(json.hi));
+    table.lo = new Int32Array(unb64(json.lo));
+    table.state = new Uint8Array(unb64(json.state));
+    table.exposedAt = new Float64Array(unb64(json.exposedAt));
+    table.head = new Int32Array(unb64(json.head));
+    table.cov = new Float64Array(unb64(json.cov));
+    if (table.hi.length !== json.slots || table.cov.length !== json.slots * options.covariates) {
+      throw new RangeError('snapshot columns do not match its slots');
+    }
+    table.log = OutcomeLog.fromJSON(json.log);
+    table.armUnits.splice(0, options.arms, ...json.armUnits);
+    table.crossed = json.crossed;
+    table.pending = json.pending;
+    table.tombstones = json.tombstones;
+    return table;
+  }
+}
+
+export interface UnitTableJson {
+  slots: number;
+  hi: string;
+  lo: string;
+  state: string;
+  exposedAt: string;
+  head: string;
+  cov: string;
+  log: OutcomeLogJson;
+  armUnits: number[];
+  crossed: number;
+  pending: number;
+  tombstones: number;
+}

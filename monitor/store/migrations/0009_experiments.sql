@@ -1,0 +1,9 @@
+-- Holdout experiments defined through POST /v1/experiments, so they
+-- survive a restart. Experiments in the config file are not kept here:
+-- the file stays their one source. The section is stored as written
+-- (defaults are filled in when it is read back).
+CREATE TABLE experiments (
+  id text PRIMARY KEY,
+  definition jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
