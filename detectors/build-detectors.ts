@@ -11,6 +11,7 @@ import {
   createDistributionDetector,
   type DistributionDetector,
 } from './distribution/distribution-detector.js';
+import { createHoldoutDetector, type HoldoutDetector } from './holdout/holdout-detector.js';
 import { createEmbeddingDriftDetector, type EmbeddingDriftDetector } from './embedding/embedding-detector.js';
 import type { PiiAnalyzer } from './pii/analyzer.js';
 import { createPiiAnalyzer } from './pii/default-recognizers.js';
@@ -28,6 +29,8 @@ export interface BuiltDetectors {
   calibration: CalibrationDetector;
   /** Embedding drift of the vectors contracts declare (monitors.embedding_drift). */
   embedding: EmbeddingDriftDetector;
+  /** Holdout experiments: exposures, outcomes, lifts and the sample-ratio check. */
+  holdout: HoldoutDetector;
   /** The PII analyzer the detector, the redactor and the event-id guard share. */
   analyzer: PiiAnalyzer;
   /** Redact mode's redactor, sharing the PII detector's analyzer and configured operators. */
@@ -50,6 +53,7 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
   const distribution = createDistributionDetector();
   const calibration = createCalibrationDetector();
   const embedding = createEmbeddingDriftDetector();
+  const holdout = createHoldoutDetector();
   const all: Detector[] = [
     createSchemaDetector(),
     createSchemaDriftDetector(config.detectors.schema_drift),
@@ -57,6 +61,7 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
     distribution,
     calibration,
     embedding,
+    holdout,
   ];
   if (pii.enabled) all.push(createPiiDetector(pii, analyzer));
   const consent = config.detectors.consent;
@@ -68,6 +73,7 @@ export function buildDetectors(config: Pick<Config, 'detectors'>, deps: Detector
     distribution,
     calibration,
     embedding,
+    holdout,
     analyzer,
     ledger,
     redactor: createEventRedactor({ analyzer, operators: pii.operators }),

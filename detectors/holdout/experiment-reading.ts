@@ -12,7 +12,7 @@ function level(alpha: number): string {
   return `${+((1 - alpha) * 100).toFixed(2)}%`;
 }
 
-function valueOf(metric: MetricResult, x: number): string {
+function formatValue(metric: MetricResult, x: number): string {
   return metric.type === 'binary' ? pct(x) : num(x);
 }
 
@@ -27,7 +27,7 @@ function liftText(c: Comparison, pick: 'fixed' | 'sequential'): string {
 function comparisonLine(config: ExperimentConfig, metric: MetricResult, c: Comparison): string {
   const t = metric.arms.find((a) => a.arm === c.arm)!;
   const ctl = metric.arms.find((a) => a.arm === c.control)!;
-  const head = `${metric.name}: ${c.arm} ${t.mean === null ? 'n/a' : valueOf(metric, t.mean)} against ${c.control} ${ctl.mean === null ? 'n/a' : valueOf(metric, ctl.mean)}`;
+  const head = `${metric.name}: ${c.arm} ${t.mean === null ? 'n/a' : formatValue(metric, t.mean)} against ${c.control} ${ctl.mean === null ? 'n/a' : formatValue(metric, ctl.mean)}`;
   const lvl = level(config.alpha);
   const always = `always-valid ${lvl} interval ${liftText(c, 'sequential')}`;
   const fixed = `fixed-horizon ${liftText(c, 'fixed')}, valid only when read once at a planned end`;
