@@ -33,6 +33,29 @@ describe('config', () => {
     expect(() => buildConfig({}, { EARSHOT_PORT: 'eighty' })).toThrow(ConfigError);
   });
 
+  it('reads the experiments list with defaults, and names the key of a bad experiment', () => {
+    const experiment = {
+      id: 'holdout-q4',
+      arms: { treatment: 0.95, holdout: 0.05 },
+      metrics: [{ name: 'converted', type: 'binary', event_type: 'conversion' }],
+    };
+    const c = buildConfig({ experiments: [experiment] });
+    expect(c.experiments).toHaveLength(1);
+    expect(c.experiments[0]!.config).toMatchObject({ id: 'holdout-q4', control: 1, unit: '/user_id' });
+    expect(c.experiments[0]!.section).toEqual(experiment);
+    expect(buildConfig({}).experiments).toEqual([]);
+    expect(() =>
+      buildConfig({ experiments: [experiment, { ...experiment, arms: { a: 0.5, b: 0.5 } }] }),
+    ).toThrow(/experiments\[1\]\.control: name the arm/);
+    expect(() => buildConfig({ experiments: [experiment, experiment] })).toThrow(
+      /experiments\[1\]\.id: holdout-q4 is defined twice/,
+    );
+    expect(() => buildConfig({ experiments: [{ ...experiment, metric: [] }] })).toThrow(
+      /experiments\[0\]\.metric: unknown key/,
+    );
+    expect(() => buildConfig({ experiments: ['x'] })).toThrow(/experiments\.0: must be object/);
+  });
+
   it('reads a YAML file and reports one it cannot read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'earshot-config-'));
     const file = join(dir, 'earshot.yaml');

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { EXPERIMENT_ID } from '../../detectors/holdout/experiment-config.js';
 import type { ExperimentView } from '../../detectors/holdout/holdout-detector.js';
 import type { App } from '../app.js';
+import { BodyError } from '../pipeline/parse-body.js';
 import { HttpError, notFound } from './http-error.js';
+import { acceptRawBodies, rawBodyOf } from './raw-body.js';
 import { errorResponses } from './schemas.js';
 
 const ID_PARAMS = {
@@ -176,6 +179,26 @@ function problem(error: string): { pointer: string; reason: string } {
   return { pointer, reason: at < 0 ? error : error.slice(at + 2) };
 }
 
+const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
+
+/** The body as a document: JSON, or YAML as the config file writes experiments. Parser messages are not echoed (they quote the body). */
+function parseDefinition(body: unknown): unknown {
+  const raw = rawBodyOf(body);
+  if (!raw || raw.text.trim() === '') throw new BodyError('empty_body', 'the body is empty');
+  if (YAML_TYPES.includes(raw.mediaType)) {
+    try {
+      return parseYaml(raw.text, { maxAliasCount: 100 });
+    } catch {
+      throw new HttpError(400, 'malformed_yaml', 'the body is not valid YAML');
+    }
+  }
+  try {
+    return JSON.parse(raw.text);
+  } catch {
+    throw new BodyError('malformed_json', 'the body is not valid JSON');
+  }
+}
+
 /**
  * The experiments API. GET /v1/experiments lists every experiment with its
  * verdicts; GET /v1/experiments/:id answers its numbers as of the last
@@ -185,6 +208,7 @@ function problem(error: string): { pointer: string; reason: string } {
  * through the API (an experiment of the config file stays: 409).
  */
 export async function experimentsRoute(server: FastifyInstance, app: App): Promise<void> {
+  acceptRawBodies(server, ['application/json', ...YAML_TYPES], app.config.server.bodyLimitBytes);
   const holdout = app.detectors.holdout;
   server.get('/v1/experiments', { schema: { response: { 200: LIST } } }, async () => ({
     experiments: holdout.list().map(summary),
@@ -205,9 +229,9 @@ export async function experimentsRoute(server: FastifyInstance, app: App): Promi
 
   server.post(
     '/v1/experiments',
-    { schema: { response: { 200: EXPERIMENT, 201: EXPERIMENT, ...errorResponses(400, 409) } } },
+    { schema: { response: { 200: EXPERIMENT, 201: EXPERIMENT, ...errorResponses(400, 409, 413, 415) } } },
     async (req, reply) => {
-      const added = await app.addExperiment(req.body);
+      const added = await app.addExperiment(parseDefinition(req.body));
       if (!added.ok) {
         if (added.reason === 'conflict') throw new HttpError(409, 'conflict', added.message);
         const details = added.errors.map(problem);

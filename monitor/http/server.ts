@@ -4,10 +4,10 @@ import { consentRoute } from './consent-route.js';
 import { contractsRoute } from './contracts-route.js';
 import { handleError, registerErrorHandling } from './error-handler.js';
 import { eventsRoute } from './events-route.js';
+import { experimentsRoute } from './experiments-route.js';
 import { findingsRoute } from './findings-route.js';
 import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
-import { experimentsRoute } from './experiments-route.js';
 import { monitorsRoute } from './monitors-route.js';
 import { redactRoute } from './redact-route.js';
 

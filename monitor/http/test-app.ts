@@ -31,7 +31,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     detectors: { consent: { enabled: false } },
   };
   for (const [section, values] of Object.entries(opts.config ?? {})) {
-    doc[section] = { ...(doc[section] ?? {}), ...values };
+    doc[section] = Array.isArray(values) ? values : { ...(doc[section] ?? {}), ...values };
   }
   if (opts.config?.detectors && !('consent' in opts.config.detectors)) {
     doc.detectors = { ...doc.detectors, consent: { enabled: false } };
