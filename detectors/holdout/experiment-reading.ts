@@ -3,8 +3,14 @@ import type { Comparison, ExperimentResult, LiftReading, MetricResult } from './
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${pct(Math.abs(x))}`;
+/** Three significant digits without trailing zeros after the point: 0.5, 12, 100 (not 1), 1,250. */
 const num = (x: number) =>
-  Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3).replace(/\.?0+$/, '');
+  Math.abs(x) >= 1000
+    ? Math.round(x).toLocaleString('en-US')
+    : x
+        .toPrecision(3)
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, '');
 const signedNum = (x: number) => `${x >= 0 ? '+' : '−'}${num(Math.abs(x))}`;
 const count = (n: number) => n.toLocaleString('en-US');
 

@@ -168,7 +168,9 @@ export class ExperimentTracker {
       }
       if (key === undefined) {
         key = this.unitOf(event);
-        hash = eventIdHash(envelope.event_id ?? '');
+        // Without an event id a repeat is recognised by its event time: '' would make every
+        // id-less outcome of a unit a duplicate of its first, and undercount continuous sums.
+        hash = eventIdHash(envelope.event_id ?? `@${at}`);
       }
       if (key === null) {
         this.countOutcome('no_unit');

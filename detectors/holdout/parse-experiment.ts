@@ -40,9 +40,16 @@ export function parseExperiment(section: unknown): ParsedExperiment {
     return { ok: false, errors: ['(experiment): must be a mapping'] };
   }
   if (!validate(section)) {
-    const errors = (validate.errors ?? []).map((e) =>
-      e.keyword === 'additionalProperties' ? `${keyOf(e)}: unknown key` : `${keyOf(e)}: ${e.message}`,
-    );
+    const errors = (validate.errors ?? [])
+      // The wrapper of a bad name's own error ("property name must be valid"), which says less.
+      .filter((e) => e.keyword !== 'propertyNames')
+      .map((e) =>
+        e.keyword === 'additionalProperties'
+          ? `${keyOf(e)}: unknown key`
+          : e.propertyName !== undefined
+            ? `${keyOf(e)}.${e.propertyName}: the name ${e.message}`
+            : `${keyOf(e)}: ${e.message}`,
+      );
     return { ok: false, errors: [...new Set(errors)] };
   }
   const s = section as ExperimentSection;
