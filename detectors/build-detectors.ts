@@ -11,8 +11,8 @@ import {
   createDistributionDetector,
   type DistributionDetector,
 } from './distribution/distribution-detector.js';
-import { createHoldoutDetector, type HoldoutDetector } from './holdout/holdout-detector.js';
 import { createEmbeddingDriftDetector, type EmbeddingDriftDetector } from './embedding/embedding-detector.js';
+import { createHoldoutDetector, type HoldoutDetector } from './holdout/holdout-detector.js';
 import type { PiiAnalyzer } from './pii/analyzer.js';
 import { createPiiAnalyzer } from './pii/default-recognizers.js';
 import { createPiiDetector } from './pii/pii-detector.js';

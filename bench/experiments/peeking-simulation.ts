@@ -27,6 +27,8 @@ export interface PeekingOptions {
    * which a skewed metric in a small arm does not yet satisfy early on.
    */
   minUnitsPerArm?: number;
+  /** Nothing is read before each arm has this many units with an outcome (conversions, buyers). */
+  minOutcomesPerArm?: number;
 }
 
 export interface PeekingResult {
@@ -65,6 +67,7 @@ export function runPeekingSimulation(options: PeekingOptions): PeekingResult {
   const { experiments, looks, unitsPerLook, split, baseRate, effect, alpha, seed, metric } = options;
   const tuning = options.tuning ?? DEFAULT_TUNING;
   const minUnits = options.minUnitsPerArm ?? 2;
+  const minOutcomes = options.minOutcomesPerArm ?? 0;
   validate(options);
   const model = {
     metric,
@@ -84,6 +87,7 @@ export function runPeekingSimulation(options: PeekingOptions): PeekingResult {
     for (let look = 1; look <= looks; look++) {
       drawLook(variates, model, unitsPerLook, control, treatment);
       if (treatment.n < minUnits || control.n < minUnits) continue;
+      if (treatment.nonZero < minOutcomes || control.nonZero < minOutcomes) continue;
       const lift = fixedHorizonLift(treatment, control, { alpha });
       if (!lift) continue;
       // NaN (a control mean of 0 early on) compares false: no rejection.

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { EXPERIMENT_DEFAULTS } from '../../detectors/holdout/experiment-config.js';
 import { DEFAULT_TUNING } from '../../detectors/stats/experiment/confidence-sequence.js';
 import { type PeekingOptions, type PeekingResult, runPeekingSimulation } from './peeking-simulation.js';
 
@@ -121,6 +122,7 @@ function run(
   s: Scenario,
   scale: 'full' | 'quick',
   minUnitsPerArm?: number,
+  minOutcomesPerArm?: number,
 ): { result: PeekingResult; unitsPerLook: number } {
   const { experiments, looks } = SCALES[scale];
   // The same horizon at either scale, in fewer, larger looks when quick.
@@ -137,6 +139,7 @@ function run(
     seed: SEED,
     metric: s.metric,
     minUnitsPerArm,
+    minOutcomesPerArm,
   });
   return { result, unitsPerLook };
 }
@@ -150,11 +153,14 @@ const METHODS = [
 /**
  * Both tests are asymptotic: with a skewed metric and a small arm, the first
  * looks (a few dozen purchases in the holdout) are where the sequential
- * test's false positives come from. The A/A table also shows it read only
- * once each arm has this many units.
+ * test's false positives come from. The holdout detector therefore gives no
+ * verdict before each arm has min_units_per_arm units and
+ * min_outcomes_per_arm of them with an outcome; the A/A table shows the
+ * sequence read under that same gate, the detector's defaults.
  */
-const MIN_UNITS_PER_ARM = 2000;
-const GATED_METHOD = `sequential, every look from ${MIN_UNITS_PER_ARM.toLocaleString('en-US')}/arm`;
+const MIN_UNITS_PER_ARM = EXPERIMENT_DEFAULTS.min_units_per_arm;
+const MIN_OUTCOMES_PER_ARM = EXPERIMENT_DEFAULTS.min_outcomes_per_arm;
+const GATED_METHOD = `sequential, as the detector gates it`;
 
 /**
  * The peeking benchmark's report: for each A/A setting the false positive
@@ -178,7 +184,7 @@ export function printPeekingReport(write: (line: string) => void, scale: 'full' 
   write('-'.repeat(nullHeader.length));
   for (const s of NULL_SCENARIOS) {
     const { result: r, unitsPerLook } = run(s, scale);
-    const gated = run(s, scale, MIN_UNITS_PER_ARM).result;
+    const gated = run(s, scale, MIN_UNITS_PER_ARM, MIN_OUTCOMES_PER_ARM).result;
     const rates = [
       r.fixedHorizonFinalLookRejectRate,
       r.fixedHorizonRejectRate,
@@ -198,6 +204,7 @@ export function printPeekingReport(write: (line: string) => void, scale: 'full' 
   write('-'.repeat(effectHeader.length));
   for (const s of EFFECT_SCENARIOS) {
     const { result: r, unitsPerLook } = run(s, scale);
+    const gated = run(s, scale, MIN_UNITS_PER_ARM, MIN_OUTCOMES_PER_ARM).result;
     const horizon = unitsPerLook * looks;
     const rows: Array<[rate: number, looks: number | null, units: number | null]> = [
       // Read once, it decides at the horizon.
@@ -205,11 +212,12 @@ export function printPeekingReport(write: (line: string) => void, scale: 'full' 
       // Its peeked detections are not to be trusted (see the A/A rates); no time is given for them.
       [r.fixedHorizonRejectRate, null, null],
       [r.sequentialRejectRate, r.medianLooksToDetection, r.medianUnitsToDetection],
+      [gated.sequentialRejectRate, gated.medianLooksToDetection, gated.medianUnitsToDetection],
     ];
     rows.forEach(([rate, l, u], i) => {
       const lead = i === 0 ? `${s.name.padEnd(34)} ${count(horizon).padStart(10)}` : ''.padEnd(45);
       write(
-        `${lead}  ${METHODS[i]!.padEnd(38)} ${pct(rate).padStart(8)} ${count(l).padStart(6)} ${count(u).padStart(10)}`,
+        `${lead}  ${[...METHODS, GATED_METHOD][i]!.padEnd(38)} ${pct(rate).padStart(8)} ${count(l).padStart(6)} ${count(u).padStart(10)}`,
       );
     });
   }

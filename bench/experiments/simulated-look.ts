@@ -54,6 +54,7 @@ function addArm(
 ): void {
   const hits = variates.binomial(n, rate);
   m.n += n;
+  m.nonZero += hits;
   if (model.metric === 'binary') {
     // y ∈ {0, 1}: the sum of y² is the sum of y.
     m.sumY += hits;

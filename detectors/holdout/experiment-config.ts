@@ -52,6 +52,12 @@ export interface ExperimentConfig {
   /** The total units at which the always-valid interval is tightest (GrowthBook's tuning parameter). */
   sequentialTuning: number;
   minUnitsPerArm: number;
+  /**
+   * Units with an outcome (converters, buyers) each arm needs before any
+   * verdict: the intervals lean on the central limit theorem, which a
+   * skewed metric in a small arm does not reach with a few dozen of them.
+   */
+  minOutcomesPerArm: number;
   srm: { pValue: number; minDeviation: number };
   /** An outcome with no exposure yet waits this much event time for a late exposure. */
   lateExposureMs: number;
@@ -66,6 +72,7 @@ export const EXPERIMENT_DEFAULTS = {
   alpha: 0.05,
   sequential_tuning: 5000,
   min_units_per_arm: 100,
+  min_outcomes_per_arm: 100,
   srm: { p_value: 0.001, min_deviation: 0.02 },
   late_exposure_minutes: 60,
   max_future_minutes: 5,
@@ -137,6 +144,7 @@ export const EXPERIMENT_SCHEMA = {
     alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
     sequential_tuning: { type: 'number', minimum: 1 },
     min_units_per_arm: { type: 'integer', minimum: 2 },
+    min_outcomes_per_arm: { type: 'integer', minimum: 0 },
     srm: {
       type: 'object',
       additionalProperties: false,
@@ -172,6 +180,7 @@ export interface ExperimentSection {
   alpha?: number;
   sequential_tuning?: number;
   min_units_per_arm?: number;
+  min_outcomes_per_arm?: number;
   srm?: { p_value?: number; min_deviation?: number };
   late_exposure_minutes?: number;
   max_future_minutes?: number;
@@ -253,6 +262,7 @@ export function readExperiment(
       alpha: s.alpha ?? d.alpha,
       sequentialTuning: s.sequential_tuning ?? d.sequential_tuning,
       minUnitsPerArm: s.min_units_per_arm ?? d.min_units_per_arm,
+      minOutcomesPerArm: s.min_outcomes_per_arm ?? d.min_outcomes_per_arm,
       srm: {
         pValue: s.srm?.p_value ?? d.srm.p_value,
         minDeviation: s.srm?.min_deviation ?? d.srm.min_deviation,

@@ -15,6 +15,8 @@ function config(extra: Record<string, unknown> = {}): ExperimentConfig {
       { name: 'converted', type: 'binary', event_type: 'conversion' },
       { name: 'revenue', type: 'continuous', event_type: 'conversion', value: '/value' },
     ],
+    // The readings under test are about units; the outcome gate has its own test in judge-experiment.
+    min_outcomes_per_arm: 0,
     ...extra,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -22,9 +24,18 @@ function config(extra: Record<string, unknown> = {}): ExperimentConfig {
 }
 
 /** A binary metric: n units, k of them converted. */
-const binary = (n: number, k: number): ArmMoments => ({ n, sumY: k, sumY2: k, sumX: 0, sumX2: 0, sumXY: 0 });
+const binary = (n: number, k: number): ArmMoments => ({
+  n,
+  nonZero: k,
+  sumY: k,
+  sumY2: k,
+  sumX: 0,
+  sumX2: 0,
+  sumXY: 0,
+});
 const continuous = (n: number, sumY: number, sumY2: number): ArmMoments => ({
   n,
+  nonZero: n,
   sumY,
   sumY2,
   sumX: 0,

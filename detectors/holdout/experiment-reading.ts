@@ -40,7 +40,10 @@ function comparisonLine(config: ExperimentConfig, metric: MetricResult, c: Compa
   const cuped = c.cuped ? ' (CUPED-adjusted)' : '';
   switch (c.verdict) {
     case 'collecting':
-      return `${head}. Collecting: each arm needs ${count(config.minUnitsPerArm)} units before any verdict (${c.arm} has ${count(t.units)}, ${c.control} ${count(ctl.units)}).`;
+      if (config.minOutcomesPerArm === 0) {
+        return `${head}. Collecting: each arm needs ${count(config.minUnitsPerArm)} units before any verdict (${c.arm} has ${count(t.units)}, ${c.control} ${count(ctl.units)}).`;
+      }
+      return `${head}. Collecting: each arm needs ${count(config.minUnitsPerArm)} units, ${count(config.minOutcomesPerArm)} of them with an outcome, before any verdict (${c.arm} has ${count(t.units)} and ${count(t.withOutcome)}, ${c.control} ${count(ctl.units)} and ${count(ctl.withOutcome)}).`;
     case 'untrusted':
       return `${head}; ${always}${cuped}. Not to be trusted while the split fails its sample-ratio check.`;
     case 'positive':

@@ -157,12 +157,12 @@ describe('ExperimentTracker outcomes', () => {
     const m = t.moments();
     expect(t.dirty).toBe(false);
     // [arm][metric]: treatment, holdout; converted, revenue, replied.
-    expect(m[0]![0]).toEqual({ n: 2, sumY: 1, sumY2: 1, sumX: 0, sumX2: 0, sumXY: 0 });
-    expect(m[0]![1]).toEqual({ n: 2, sumY: 21, sumY2: 641, sumX: 40, sumX2: 1000, sumXY: 710 });
-    expect(m[0]![2]).toEqual({ n: 2, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 });
-    expect(m[1]![0]).toEqual({ n: 2, sumY: 1, sumY2: 1, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(m[0]![0]).toEqual({ n: 2, nonZero: 1, sumY: 1, sumY2: 1, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(m[0]![1]).toEqual({ n: 2, nonZero: 2, sumY: 21, sumY2: 641, sumX: 40, sumX2: 1000, sumXY: 710 });
+    expect(m[0]![2]).toEqual({ n: 2, nonZero: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(m[1]![0]).toEqual({ n: 2, nonZero: 1, sumY: 1, sumY2: 1, sumX: 0, sumX2: 0, sumXY: 0 });
     // carol and dave had no covariate: 0.
-    expect(m[1]![1]).toEqual({ n: 2, sumY: 12, sumY2: 144, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(m[1]![1]).toEqual({ n: 2, nonZero: 1, sumY: 12, sumY2: 144, sumX: 0, sumX2: 0, sumXY: 0 });
   });
 
   it('reads covariates from the first exposure by event time', () => {

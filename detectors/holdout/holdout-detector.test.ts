@@ -31,6 +31,7 @@ const SECTION = {
   id: 'proactive-chat',
   arms: { treatment: 0.5, holdout: 0.5 },
   metrics: [{ name: 'converted', type: 'binary', event_type: 'conversion' }],
+  min_outcomes_per_arm: 0,
 } as const;
 
 function define(d: HoldoutDetector, section: object = SECTION): void {
@@ -206,8 +207,8 @@ describe('HoldoutDetector evaluate', () => {
     );
     const result = d.get('proactive-chat')!.result!;
     expect(result.metrics[0]!.arms).toEqual([
-      { arm: 'treatment', units: 2000, mean: 0.3, variance: expect.closeTo(0.21, 3) },
-      { arm: 'holdout', units: 2000, mean: 0.1, variance: expect.closeTo(0.09, 3) },
+      { arm: 'treatment', units: 2000, withOutcome: 600, mean: 0.3, variance: expect.closeTo(0.21, 3) },
+      { arm: 'holdout', units: 2000, withOutcome: 200, mean: 0.1, variance: expect.closeTo(0.09, 3) },
     ]);
     expect(result.metrics[0]!.comparisons[0]!.verdict).toBe('positive');
     expect(d.evaluate(new Date(at + HOUR))).toEqual([]);

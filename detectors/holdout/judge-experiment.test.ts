@@ -11,13 +11,22 @@ function config(extra: Record<string, unknown> = {}): ExperimentConfig {
     id: 'proactive-chat',
     arms: { a: 0.25, b: 0.25, holdout: 0.5 },
     metrics: [{ name: 'converted', type: 'binary', event_type: 'conversion' }],
+    min_outcomes_per_arm: 0,
     ...extra,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   return parsed.config;
 }
 
-const binary = (n: number, k: number): ArmMoments => ({ n, sumY: k, sumY2: k, sumX: 0, sumX2: 0, sumXY: 0 });
+const binary = (n: number, k: number): ArmMoments => ({
+  n,
+  nonZero: k,
+  sumY: k,
+  sumY2: k,
+  sumX: 0,
+  sumX2: 0,
+  sumXY: 0,
+});
 
 describe('judgeExperiment', () => {
   it('compares each treatment arm with the control and gives each a verdict', () => {
@@ -84,6 +93,26 @@ describe('judgeExperiment', () => {
     expect(negative.metrics[0]!.comparisons[0]!.verdict).toBe('negative');
   });
 
+  it('is collecting until every arm has min_outcomes_per_arm units with an outcome', () => {
+    const c = config({ min_outcomes_per_arm: 100 });
+    const units = { armUnits: [1000, 1000, 2000], crossed: 0, pending: 0 };
+    const short = judgeExperiment(
+      c,
+      [[binary(1000, 300)], [binary(1000, 99)], [binary(2000, 200)]],
+      units,
+      NOW,
+    );
+    expect(short.metrics[0]!.comparisons.map((x) => x.verdict)).toEqual(['positive', 'collecting']);
+    expect(short.metrics[0]!.arms.map((a) => a.withOutcome)).toEqual([300, 99, 200]);
+    const enough = judgeExperiment(
+      c,
+      [[binary(1000, 300)], [binary(1000, 100)], [binary(2000, 200)]],
+      units,
+      NOW,
+    );
+    expect(enough.metrics[0]!.comparisons.map((x) => x.verdict)).toEqual(['positive', 'inconclusive']);
+  });
+
   it('skips arms below two units and has no relative lift against a control mean of 0', () => {
     const c = config();
     const r = judgeExperiment(
@@ -95,7 +124,7 @@ describe('judgeExperiment', () => {
     const m = r.metrics[0]!;
     expect(m.comparisons.map((x) => x.arm)).toEqual(['b']);
     expect(m.comparisons[0]!.relative).toBeNull();
-    expect(m.arms[0]).toEqual({ arm: 'a', units: 1, mean: 1, variance: null });
+    expect(m.arms[0]).toEqual({ arm: 'a', units: 1, withOutcome: 1, mean: 1, variance: null });
 
     const empty = judgeExperiment(
       c,
@@ -104,7 +133,7 @@ describe('judgeExperiment', () => {
       NOW,
     );
     expect(empty.arms.map((a) => a.share)).toEqual([null, null, null]);
-    expect(empty.metrics[0]!.arms[0]).toEqual({ arm: 'a', units: 0, mean: null, variance: null });
+    expect(empty.metrics[0]!.arms[0]).toEqual({ arm: 'a', units: 0, withOutcome: 0, mean: null, variance: null });
     expect(empty.srm).toMatchObject({ pValue: 1, mismatch: false });
   });
 });

@@ -5,10 +5,12 @@ import { type SampleRatioResult, sampleRatioCheck } from '../stats/experiment/sa
 import type { ExperimentConfig, MetricType } from './experiment-config.js';
 
 /**
- * `collecting`: an arm has fewer units than min_units_per_arm; `untrusted`:
+ * `collecting`: an arm has fewer units than min_units_per_arm, or fewer
+ * units with an outcome than min_outcomes_per_arm; `untrusted`:
  * the split failed its sample-ratio check; otherwise the always-valid
- * interval of the absolute lift decides: above zero `positive`, below zero
- * `negative`, across it `inconclusive`.
+ * interval of the relative lift (the absolute one when the control's mean
+ * is 0) decides: above zero `positive`, below zero `negative`, across it
+ * `inconclusive`.
  */
 export type Verdict = 'collecting' | 'untrusted' | 'positive' | 'negative' | 'inconclusive';
 
@@ -34,7 +36,13 @@ export interface Comparison {
 export interface MetricResult {
   name: string;
   type: MetricType;
-  arms: Array<{ arm: string; units: number; mean: number | null; variance: number | null }>;
+  arms: Array<{
+    arm: string;
+    units: number;
+    withOutcome: number;
+    mean: number | null;
+    variance: number | null;
+  }>;
   comparisons: Comparison[];
 }
 
@@ -62,7 +70,7 @@ export function judgeExperiment(
   );
   const control = config.control;
   const controlName = config.arms[control]!.name;
-  const enough = (n: number) => n >= config.minUnitsPerArm;
+  const enough = (m: ArmMoments) => m.n >= config.minUnitsPerArm && m.nonZero >= config.minOutcomesPerArm;
   const metrics = config.metrics.map((metric, m): MetricResult => {
     const comparisons: Comparison[] = [];
     const c = moments[control]![m]!;
@@ -85,10 +93,10 @@ export function judgeExperiment(
       const absolute = reading(lift.absolute);
       const relative = Number.isFinite(lift.relative.estimate) ? reading(lift.relative) : null;
       let verdict: Verdict;
-      if (!enough(t.n) || !enough(c.n)) verdict = 'collecting';
+      if (!enough(t) || !enough(c)) verdict = 'collecting';
       else if (srm.mismatch) verdict = 'untrusted';
-      else if (absolute.sequential.lower > 0) verdict = 'positive';
-      else if (absolute.sequential.upper < 0) verdict = 'negative';
+      else if ((relative ?? absolute).sequential.lower > 0) verdict = 'positive';
+      else if ((relative ?? absolute).sequential.upper < 0) verdict = 'negative';
       else verdict = 'inconclusive';
       comparisons.push({
         arm: config.arms[a]!.name,
@@ -108,6 +116,7 @@ export function judgeExperiment(
         return {
           arm: arm.name,
           units: mm.n,
+          withOutcome: mm.nonZero,
           mean: mm.n > 0 ? mean(mm) : null,
           variance: mm.n > 1 ? variance(mm) : null,
         };

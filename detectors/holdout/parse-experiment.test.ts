@@ -43,6 +43,7 @@ describe('parseExperiment', () => {
       alpha: 0.05,
       sequentialTuning: 5000,
       minUnitsPerArm: 100,
+      minOutcomesPerArm: 100,
       srm: { pValue: 0.001, minDeviation: 0.02 },
       lateExposureMs: 60 * 60_000,
       maxFutureMs: 5 * 60_000,

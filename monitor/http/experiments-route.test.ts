@@ -11,6 +11,7 @@ const EXPERIMENT = {
     { name: 'revenue', type: 'continuous', event_type: 'conversion', value: '/value' },
   ],
   min_units_per_arm: 50,
+  min_outcomes_per_arm: 20,
 };
 
 let seq = 0;
@@ -47,10 +48,10 @@ function conversion(user: string, value: number, at: Date) {
   };
 }
 
-/** 500 users, 4 in 5 treated; treated users convert three times as often. */
+/** 1,500 users, 4 in 5 treated; treated users convert three times as often. */
 function traffic(t0: number) {
   const events: object[] = [];
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 1500; i++) {
     const user = `user-${i}@example.com`;
     const arm = i % 5 === 0 ? 'holdout' : 'treatment';
     events.push(exposure(user, arm, new Date(t0 + i * 1000)));
@@ -84,8 +85,8 @@ describe('the experiments API', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.source).toBe('config');
-    expect(body.result.units).toEqual({ total: 500, crossed: 0, pending: 0 });
-    expect(body.result.arms.map((a: { units: number }) => a.units)).toEqual([400, 100]);
+    expect(body.result.units).toEqual({ total: 1500, crossed: 0, pending: 0 });
+    expect(body.result.arms.map((a: { units: number }) => a.units)).toEqual([1200, 300]);
     expect(body.result.srm.mismatch).toBe(false);
     const converted = body.result.metrics[0];
     expect(converted.arms.map((a: { mean: number }) => a.mean)).toEqual([0.6, 0.2]);
@@ -96,15 +97,15 @@ describe('the experiments API', () => {
     });
     expect(converted.comparisons[0].relative.fixed.estimate).toBeCloseTo(2, 10);
     expect(body.reading.join('\n')).toMatch(/treatment does better/);
-    expect(body.events.exposures).toEqual({ new: 500 });
-    expect(body.events.outcomes).toEqual({ added: 520 }); // 260 conversions, each for two metrics
+    expect(body.events.exposures).toEqual({ new: 1500 });
+    expect(body.events.outcomes).toEqual({ added: 1560 }); // 780 conversions, each for two metrics
 
     const list = await t.server.inject({ method: 'GET', url: '/v1/experiments' });
     expect(list.json().experiments).toEqual([
-      expect.objectContaining({ id: 'proactive-chat', units: 500, srm: false, source: 'config' }),
+      expect.objectContaining({ id: 'proactive-chat', units: 1500, srm: false, source: 'config' }),
     ]);
     const metrics = (await t.server.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toContain('earshot_experiment_units{experiment="proactive-chat",arm="holdout"} 100');
+    expect(metrics).toContain('earshot_experiment_units{experiment="proactive-chat",arm="holdout"} 300');
     expect(metrics).toContain(
       'earshot_experiment_verdict{experiment="proactive-chat",metric="converted",arm="treatment"} 1',
     );
@@ -203,8 +204,8 @@ describe('experiments across a restart', () => {
         await second.server.inject({ method: 'GET', url: '/v1/experiments/proactive-chat' })
       ).json();
       expect(body.source).toBe('api');
-      expect(body.result.units.total).toBe(500);
-      expect(body.result.metrics[1].arms[1].units).toBe(100);
+      expect(body.result.units.total).toBe(1500);
+      expect(body.result.metrics[1].arms[1].units).toBe(300);
       // The lift was reported before the restart: not again after it.
       const findings = await second.server.inject({ method: 'GET', url: '/v1/findings?kind=lift_positive' });
       const items = findings.json().items as Array<{ count: number }>;

@@ -75,6 +75,7 @@ const RESULT = {
               properties: {
                 arm: { type: 'string' },
                 units: { type: 'integer' },
+                withOutcome: { type: 'integer' },
                 mean: { type: ['number', 'null'] },
                 variance: { type: ['number', 'null'] },
               },

@@ -37,7 +37,7 @@ function momentsOf(ys: number[], xs?: number[]): ArmMoments {
 describe('arm moments', () => {
   it('starts empty, with a NaN mean and zero variance', () => {
     const m = emptyMoments();
-    expect(m).toEqual({ n: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(m).toEqual({ n: 0, nonZero: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 });
     expect(mean(m)).toBeNaN();
     expect(meanX(m)).toBeNaN();
     expect(variance(m)).toBe(0);
@@ -45,10 +45,10 @@ describe('arm moments', () => {
 
   it('keeps the sums of y, y², x, x² and xy; a unit without a covariate counts as x = 0', () => {
     const m = momentsOf([1, 2, 4], [3, 0, 1]);
-    expect(m).toEqual({ n: 3, sumY: 7, sumY2: 21, sumX: 4, sumX2: 10, sumXY: 7 });
+    expect(m).toEqual({ n: 3, nonZero: 3, sumY: 7, sumY2: 21, sumX: 4, sumX2: 10, sumXY: 7 });
     const noX = emptyMoments();
     addUnit(noX, 5);
-    expect(noX).toEqual({ n: 1, sumY: 5, sumY2: 25, sumX: 0, sumX2: 0, sumXY: 0 });
+    expect(noX).toEqual({ n: 1, nonZero: 1, sumY: 5, sumY2: 25, sumX: 0, sumX2: 0, sumXY: 0 });
   });
 
   it('gives the mean and the sample variance (divisor n - 1) of y, and of x, and their covariance', () => {

@@ -11,6 +11,8 @@
  */
 export interface ArmMoments {
   n: number;
+  /** Units whose y is not 0 (conversions, buyers): a skewed metric needs enough of them before its interval holds. */
+  nonZero: number;
   sumY: number;
   sumY2: number;
   sumX: number;
@@ -19,12 +21,13 @@ export interface ArmMoments {
 }
 
 export function emptyMoments(): ArmMoments {
-  return { n: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 };
+  return { n: 0, nonZero: 0, sumY: 0, sumY2: 0, sumX: 0, sumX2: 0, sumXY: 0 };
 }
 
 /** Adds one unit's outcome y and covariate x; a unit without a covariate counts as x = 0. */
 export function addUnit(m: ArmMoments, y: number, x = 0): void {
   m.n += 1;
+  if (y !== 0) m.nonZero += 1;
   m.sumY += y;
   m.sumY2 += y * y;
   m.sumX += x;
@@ -36,6 +39,7 @@ export function addUnit(m: ArmMoments, y: number, x = 0): void {
 export function mergeMoments(a: ArmMoments, b: ArmMoments): ArmMoments {
   return {
     n: a.n + b.n,
+    nonZero: a.nonZero + b.nonZero,
     sumY: a.sumY + b.sumY,
     sumY2: a.sumY2 + b.sumY2,
     sumX: a.sumX + b.sumX,
