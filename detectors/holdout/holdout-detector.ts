@@ -113,7 +113,9 @@ export class HoldoutDetector implements Detector {
     this.reroute();
   }
 
+  /** Removes an experiment with its units, and any saved state waiting for it. */
   remove(id: string): boolean {
+    this.waiting.delete(id);
     const found = this.entries.delete(id);
     if (found) this.reroute();
     return found;
