@@ -133,7 +133,13 @@ describe('judgeExperiment', () => {
       NOW,
     );
     expect(empty.arms.map((a) => a.share)).toEqual([null, null, null]);
-    expect(empty.metrics[0]!.arms[0]).toEqual({ arm: 'a', units: 0, withOutcome: 0, mean: null, variance: null });
+    expect(empty.metrics[0]!.arms[0]).toEqual({
+      arm: 'a',
+      units: 0,
+      withOutcome: 0,
+      mean: null,
+      variance: null,
+    });
     expect(empty.srm).toMatchObject({ pValue: 1, mismatch: false });
   });
 });
