@@ -1,7 +1,7 @@
 import { type BuiltDetectors, buildDetectors } from '../detectors/build-detectors.js';
 import { CONSENT_VIOLATION_KINDS } from '../detectors/consent/consent-detector.js';
 import type { ExperimentView } from '../detectors/holdout/holdout-detector.js';
-import { parseExperiment } from '../detectors/holdout/parse-experiment.js';
+import { type ExperimentProblem, parseExperiment } from '../detectors/holdout/parse-experiment.js';
 import type { Config } from './config/config.js';
 import { PACKAGE_VERSION } from './config/package-version.js';
 import { setHashSalt } from './findings/safe-token.js';
@@ -47,9 +47,12 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** Experiments run at most, config file and API together: each costs memory and metric series. */
+export const MAX_EXPERIMENTS = 100;
+
 export type AddExperimentResult =
   | { ok: true; created: boolean; experiment: ExperimentView }
-  | { ok: false; reason: 'invalid'; errors: string[] }
+  | { ok: false; reason: 'invalid'; errors: string[]; problems: ExperimentProblem[] }
   | { ok: false; reason: 'conflict'; message: string };
 
 export interface AppOptions {
@@ -148,6 +151,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     envelope: config.envelope,
     limits: config.limits,
   });
+
+  /** Adding and removing experiments one at a time: each checks the detector, then awaits the store. */
+  let experimentChanges: Promise<unknown> = Promise.resolve();
+  const serially = <T>(change: () => Promise<T>): Promise<T> => {
+    const run = experimentChanges.then(change, change);
+    experimentChanges = run.catch(() => undefined);
+    return run;
+  };
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -256,38 +267,51 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       watchLatest(contract.contract);
       return report;
     },
-    async addExperiment(section) {
-      const parsed = parseExperiment(section);
-      if (!parsed.ok) return { ok: false, reason: 'invalid', errors: parsed.errors };
-      const id = parsed.config.id;
-      const existing = detectors.holdout.get(id);
-      if (existing) {
-        if (contentHash(existing.definition) === contentHash(parsed.section)) {
-          return { ok: true, created: false, experiment: existing };
+    addExperiment(section) {
+      return serially(async (): Promise<AddExperimentResult> => {
+        const parsed = parseExperiment(section);
+        if (!parsed.ok)
+          return { ok: false, reason: 'invalid', errors: parsed.errors, problems: parsed.problems };
+        const id = parsed.config.id;
+        const existing = detectors.holdout.get(id);
+        if (existing) {
+          if (contentHash(existing.definition) === contentHash(parsed.section)) {
+            return { ok: true, created: false, experiment: existing };
+          }
+          const where = existing.source === 'config' ? 'in the config file' : 'through the API';
+          return {
+            ok: false,
+            reason: 'conflict',
+            message: `experiment ${id} is already defined ${where} with another definition; a running experiment is not redefined (remove it first, or use a new id)`,
+          };
         }
-        const where = existing.source === 'config' ? 'in the config file' : 'through the API';
-        return {
-          ok: false,
-          reason: 'conflict',
-          message: `experiment ${id} is already defined ${where} with another definition; a running experiment is not redefined (remove it first, or use a new id)`,
-        };
-      }
-      if (!(await store.experiments.add(id, parsed.section))) {
-        return {
-          ok: false,
-          reason: 'conflict',
-          message: `experiment ${id} is being added by another request`,
-        };
-      }
-      detectors.holdout.define(parsed.config, parsed.section, 'api');
-      return { ok: true, created: true, experiment: detectors.holdout.get(id)! };
+        if (detectors.holdout.list().length >= MAX_EXPERIMENTS) {
+          return {
+            ok: false,
+            reason: 'conflict',
+            message: `${MAX_EXPERIMENTS} experiments are defined, the most earshot runs at once; remove one first`,
+          };
+        }
+        if (!(await store.experiments.add(id, parsed.section))) {
+          return {
+            ok: false,
+            reason: 'conflict',
+            message: `experiment ${id} is in the store but could not be loaded at start; remove it first`,
+          };
+        }
+        detectors.holdout.define(parsed.config, parsed.section, 'api');
+        return { ok: true, created: true, experiment: detectors.holdout.get(id)! };
+      });
     },
-    async removeExperiment(id) {
-      const existing = detectors.holdout.get(id);
-      if (existing?.source === 'config') return 'config';
-      const stored = await store.experiments.remove(id);
-      const removed = detectors.holdout.remove(id);
-      return stored || removed ? 'removed' : 'not_found';
+    removeExperiment(id) {
+      return serially(async () => {
+        const existing = detectors.holdout.get(id);
+        if (existing?.source === 'config') return 'config' as const;
+        const stored = await store.experiments.remove(id);
+        const removed = detectors.holdout.remove(id);
+        metrics.experiments.forget(id);
+        return stored || removed ? ('removed' as const) : ('not_found' as const);
+      });
     },
     evaluate,
     async start() {

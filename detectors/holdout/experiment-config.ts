@@ -1,3 +1,5 @@
+import { safeToken } from '../../monitor/findings/safe-token.js';
+
 /**
  * One holdout experiment, as a config file's `experiments` list or
  * `POST /v1/experiments` gives it: which exposure events assign units to
@@ -142,9 +144,9 @@ export const EXPERIMENT_SCHEMA = {
     start: { type: ['string', 'null'], format: 'date-time' },
     end: { type: ['string', 'null'], format: 'date-time' },
     alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
-    sequential_tuning: { type: 'number', minimum: 1 },
-    min_units_per_arm: { type: 'integer', minimum: 2 },
-    min_outcomes_per_arm: { type: 'integer', minimum: 0 },
+    sequential_tuning: { type: 'number', minimum: 1, maximum: 1e9 },
+    min_units_per_arm: { type: 'integer', minimum: 2, maximum: 1e9 },
+    min_outcomes_per_arm: { type: 'integer', minimum: 0, maximum: 1e9 },
     srm: {
       type: 'object',
       additionalProperties: false,
@@ -213,11 +215,12 @@ export function readExperiment(
     };
   }
   const control = arms.findIndex((a) => a.name === controlName);
-  if (control < 0) return { ok: false, error: `control: ${controlName} is not one of the arms` };
+  if (control < 0) return { ok: false, error: `control: ${safeToken(controlName)} is not one of the arms` };
   const names = new Set<string>();
   const metrics: ExperimentMetric[] = [];
   for (const [i, m] of s.metrics.entries()) {
-    if (names.has(m.name)) return { ok: false, error: `metrics[${i}].name: ${m.name} is named twice` };
+    if (names.has(m.name))
+      return { ok: false, error: `metrics[${i}].name: ${safeToken(m.name)} is named twice` };
     names.add(m.name);
     if (m.type === 'continuous' && m.value === undefined) {
       return { ok: false, error: `metrics[${i}].value: a continuous metric needs the pointer of its value` };

@@ -53,8 +53,8 @@ describe('readExperimentResult', () => {
     const none = [binary(0, 0), continuous(0, 0, 0)];
     expect(read(c, [none, none], [0, 0])).toEqual([
       'No units exposed yet.',
-      'converted: collecting, no arm has two units with outcomes counted yet.',
-      'revenue: collecting, no arm has two units with outcomes counted yet.',
+      'converted: collecting, an arm has fewer than two units.',
+      'revenue: collecting, an arm has fewer than two units.',
     ]);
   });
 

@@ -81,7 +81,7 @@ export function readExperimentResult(config: ExperimentConfig, result: Experimen
   }
   for (const metric of result.metrics) {
     if (metric.comparisons.length === 0) {
-      lines.push(`${metric.name}: collecting, no arm has two units with outcomes counted yet.`);
+      lines.push(`${metric.name}: collecting, an arm has fewer than two units.`);
       continue;
     }
     for (const c of metric.comparisons) lines.push(comparisonLine(config, metric, c));

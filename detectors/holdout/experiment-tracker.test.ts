@@ -271,6 +271,15 @@ describe('ExperimentTracker snapshots', () => {
     expect(back.units.pending).toBe(1);
     expect(expose(back, exposure('user-2', 'treatment', T0)).result).toBe('repeat');
 
+    // The same definition with its arms listed the other way round (a reordered file) keeps each unit's arm.
+    const reordered = config({ arms: { holdout: 0.5, treatment: 0.5 } });
+    const swapped = ExperimentTracker.restore(reordered, JSON.parse(JSON.stringify(t.snapshot())));
+    expect(swapped.units.armUnits).toEqual([...t.units.armUnits].reverse());
+    expect(swapped.moments()).toEqual([...t.moments()].reverse());
+    expect(() => ExperimentTracker.restore(config({ arms: { a: 0.5, holdout: 0.5 } }), t.snapshot())).toThrow(
+      /other arms/,
+    );
+
     const empty = new ExperimentTracker(c).snapshot();
     expect(empty.watermark).toBeNull();
     expect(ExperimentTracker.restore(c, JSON.parse(JSON.stringify(empty))).watermark).toBe(

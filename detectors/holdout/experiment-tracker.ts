@@ -41,6 +41,7 @@ export const OUTCOME_RESULTS: readonly (OutcomeOutcome | 'unexposed')[] = [
   'excluded',
   'late',
   'early',
+  'capped',
   'no_unit',
   'future',
   'no_time',
@@ -131,7 +132,8 @@ export class ExperimentTracker {
     if (this.covariateKeys.length > 0) {
       covariates = this.covariateKeys.map((keys) => {
         const v = valueAtKeys(event, keys);
-        return typeof v === 'number' ? v : Number.NaN;
+        // Beyond 1e15 (as for outcome values) a square would swamp the sums: counted as missing.
+        return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e15 ? v : Number.NaN;
       });
     }
     this.advance(at);
@@ -206,6 +208,7 @@ export class ExperimentTracker {
 
   snapshot(): ExperimentTrackerJson {
     return {
+      arms: this.config.arms.map((a) => a.name),
       units: this.units.toJSON(),
       exposures: Object.fromEntries(this.exposures),
       outcomes: Object.fromEntries(this.outcomes),
@@ -214,7 +217,15 @@ export class ExperimentTracker {
   }
 
   static restore(config: ExperimentConfig, json: ExperimentTrackerJson): ExperimentTracker {
-    const tracker = new ExperimentTracker(config, UnitTable.fromJSON(tableOptions(config), json.units));
+    // Units keep their arm as an index. The same definition may list its arms in another
+    // order after a restart (a reordered config file), so indexes are mapped by name.
+    const index = new Map(config.arms.map((a, i) => [a.name, i]));
+    const armMap = (json.arms ?? []).map((name) => index.get(name) ?? -1);
+    if (armMap.length !== config.arms.length || armMap.includes(-1)) {
+      throw new RangeError('snapshot: the experiment had other arms');
+    }
+    const units = UnitTable.fromJSON(tableOptions(config), json.units, config.metrics.length, armMap);
+    const tracker = new ExperimentTracker(config, units);
     for (const [k, v] of Object.entries(json.exposures)) tracker.exposures.set(k as ExposureOutcome, v);
     for (const [k, v] of Object.entries(json.outcomes)) tracker.outcomes.set(k as OutcomeOutcome, v);
     tracker.watermark = json.watermark ?? Number.NEGATIVE_INFINITY;
@@ -264,6 +275,8 @@ function tableOptions(config: ExperimentConfig): UnitTableOptions {
 }
 
 export interface ExperimentTrackerJson {
+  /** The arm names in index order: units keep their arm as an index. */
+  arms: string[];
   units: UnitTableJson;
   exposures: Record<string, number>;
   outcomes: Record<string, number>;

@@ -20,6 +20,8 @@ interface Entry {
   fingerprint: string;
   tracker: ExperimentTracker;
   result: ExperimentResult | null;
+  /** What went wrong at the last evaluation or restore, shown beside the numbers; null when nothing did. */
+  error: string | null;
   /** Reported state, so a finding marks a change (a mismatch appearing, a lift becoming clear), not every evaluation. */
   reportedSrm: boolean;
   /** By "metric/arm". */
@@ -35,6 +37,8 @@ export interface ExperimentView {
   events: { exposures: Record<string, number>; outcomes: Record<string, number> };
   memory: { bytes: number; outcomeEntries: number };
   result: ExperimentResult | null;
+  /** What went wrong at the last evaluation or restore, or null. */
+  error: string | null;
   reading: string[];
 }
 
@@ -101,13 +105,14 @@ export class HoldoutDetector implements Detector {
       fingerprint,
       tracker: new ExperimentTracker(config),
       result: null,
+      error: null,
       reportedSrm: false,
       reportedVerdicts: new Map(),
     };
     const saved = this.waiting.get(config.id);
     if (saved) {
       this.waiting.delete(config.id);
-      if (saved.fingerprint === fingerprint) this.restoreEntry(entry, saved);
+      if (saved.fingerprint === fingerprint) this.tryRestore(entry, saved);
     }
     this.entries.set(config.id, entry);
     this.reroute();
@@ -180,9 +185,15 @@ export class HoldoutDetector implements Detector {
       const { tracker, config } = entry;
       tracker.sweep();
       if (!tracker.dirty && entry.result) continue;
-      const result = judgeExperiment(config, tracker.moments(), tracker.units, now);
-      entry.result = result;
-      findings.push(...this.changes(entry, result, now));
+      // One experiment's failure (a number no statistic can take) must not stop the others' evaluation.
+      try {
+        const result = judgeExperiment(config, tracker.moments(), tracker.units, now);
+        entry.result = result;
+        entry.error = null;
+        findings.push(...this.changes(entry, result, now));
+      } catch (err) {
+        entry.error = `evaluation failed: ${(err as Error).message}`;
+      }
     }
     return findings;
   }
@@ -215,7 +226,16 @@ export class HoldoutDetector implements Detector {
       const state = s.state as SnapshotState;
       const entry = this.entries.get(id);
       if (!entry) this.waiting.set(id, state);
-      else if (entry.fingerprint === state.fingerprint) this.restoreEntry(entry, state);
+      else if (entry.fingerprint === state.fingerprint) this.tryRestore(entry, state);
+    }
+  }
+
+  /** A snapshot that does not fit (damaged, or of other arms) is dropped: the experiment starts afresh and says so. */
+  private tryRestore(entry: Entry, state: SnapshotState): void {
+    try {
+      this.restoreEntry(entry, state);
+    } catch (err) {
+      entry.error = `saved state not restored, counting afresh: ${(err as Error).message}`;
     }
   }
 
@@ -369,6 +389,7 @@ export class HoldoutDetector implements Detector {
       },
       memory: { bytes: e.tracker.units.byteLength, outcomeEntries: e.tracker.units.outcomeEntries },
       result: e.result,
+      error: e.error,
       reading: e.result ? readExperimentResult(e.config, e.result) : ['Not evaluated yet.'],
     };
   }

@@ -45,10 +45,17 @@ export class OutcomeLog {
 
   /** True when the list from `head` already holds this event for this metric. */
   has(head: number, metric: number, eventHash: number): boolean {
+    return this.lengthUnless(head, metric, eventHash) < 0;
+  }
+
+  /** The length of the list from `head`, or -1 when it already holds this event for this metric. */
+  lengthUnless(head: number, metric: number, eventHash: number): number {
+    let n = 0;
     for (let i = head; i >= 0; i = this.next[i]!) {
-      if (this.eventHash[i] === eventHash && this.metric[i] === metric) return true;
+      if (this.eventHash[i] === eventHash && this.metric[i] === metric) return -1;
+      n++;
     }
-    return false;
+    return n;
   }
 
   /** The latest event time in the list from `head` (-Infinity when empty). */
@@ -91,42 +98,6 @@ export class OutcomeLog {
     this.eventHash = grown(this.eventHash) as Int32Array;
     this.metric = grown(this.metric) as Uint8Array;
   }
-
-  /** Plain JSON of the used entries, for a snapshot. */
-  toJSON(): OutcomeLogJson {
-    const n = this.length;
-    return {
-      length: n,
-      next: b64(this.next.subarray(0, n)),
-      at: b64(this.at.subarray(0, n)),
-      value: b64(this.value.subarray(0, n)),
-      eventHash: b64(this.eventHash.subarray(0, n)),
-      metric: b64(this.metric.subarray(0, n)),
-      garbage: this.garbage,
-    };
-  }
-
-  static fromJSON(json: OutcomeLogJson): OutcomeLog {
-    const log = new OutcomeLog(Math.max(1024, json.length));
-    log.next.set(new Int32Array(unb64(json.next)));
-    log.at.set(new Float64Array(unb64(json.at)));
-    log.value.set(new Float64Array(unb64(json.value)));
-    log.eventHash.set(new Int32Array(unb64(json.eventHash)));
-    log.metric.set(new Uint8Array(unb64(json.metric)));
-    log.length = json.length;
-    log.garbage = json.garbage;
-    return log;
-  }
-}
-
-export interface OutcomeLogJson {
-  length: number;
-  next: string;
-  at: string;
-  value: string;
-  eventHash: string;
-  metric: string;
-  garbage: number;
 }
 
 /** A typed array's bytes as base64 (the store keeps JSON). */

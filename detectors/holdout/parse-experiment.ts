@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { safeToken } from '../../monitor/findings/safe-token.js';
 import { createAjv } from '../../monitor/registry/ajv.js';
 import {
   EXPERIMENT_SCHEMA,
@@ -7,26 +8,63 @@ import {
   readExperiment,
 } from './experiment-config.js';
 
+/** One problem of a definition: where (the keys down to it) and why. */
+export interface ExperimentProblem {
+  path: string[];
+  reason: string;
+}
+
 export type ParsedExperiment =
   | { ok: true; config: ExperimentConfig; section: ExperimentSection }
-  | { ok: false; errors: string[] };
+  | { ok: false; errors: string[]; problems: ExperimentProblem[] };
 
 const validate = createAjv().compile(EXPERIMENT_SCHEMA);
 
-/** "/metrics/0/type" -> "metrics[0].type", the key as a user wrote it. */
-function keyOf(e: ErrorObject): string {
+/**
+ * ["metrics", "0", "type"] -> "metrics[0].type", the key as a user wrote it.
+ * Keys come from the request or file: anything not a plain token (an e-mail
+ * address used as an arm name) is shown as its salted hash.
+ */
+export function keyText(path: readonly string[]): string {
+  return path.reduce(
+    (key, part) =>
+      /^\d+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${safeToken(part)}` : safeToken(part),
+    '',
+  );
+}
+
+function pathOf(e: ErrorObject): string[] {
   const path = e.instancePath
     .split('/')
     .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((key, part) => (/^\d+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${part}` : part), '');
-  const extra =
-    e.keyword === 'additionalProperties'
-      ? String(e.params.additionalProperty)
-      : e.keyword === 'required'
-        ? String(e.params.missingProperty)
-        : '';
-  return [path, extra].filter(Boolean).join('.') || '(experiment)';
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
+  else if (e.keyword === 'required') path.push(String(e.params.missingProperty));
+  if (e.propertyName !== undefined) path.push(e.propertyName);
+  return path;
+}
+
+function reasonOf(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return 'unknown key';
+  if (e.propertyName !== undefined) return `the name ${e.message}`;
+  return e.message ?? 'is invalid';
+}
+
+/** Where the section holds a number JSON cannot carry (1e999 parses as Infinity): refused, since it could not be stored. */
+function nonFinite(value: unknown, path: string[]): string[] | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nonFinite(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function failed(problems: ExperimentProblem[]): ParsedExperiment {
+  const unique = new Map(problems.map((p) => [`${keyText(p.path) || '(experiment)'}: ${p.reason}`, p]));
+  return { ok: false, errors: [...unique.keys()], problems: [...unique.values()] };
 }
 
 /**
@@ -37,23 +75,25 @@ function keyOf(e: ErrorObject): string {
  */
 export function parseExperiment(section: unknown): ParsedExperiment {
   if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    return { ok: false, errors: ['(experiment): must be a mapping'] };
+    return failed([{ path: [], reason: 'must be a mapping' }]);
   }
+  const infinite = nonFinite(section, []);
+  if (infinite) return failed([{ path: infinite, reason: 'must be a finite number' }]);
   if (!validate(section)) {
-    const errors = (validate.errors ?? [])
-      // The wrapper of a bad name's own error ("property name must be valid"), which says less.
-      .filter((e) => e.keyword !== 'propertyNames')
-      .map((e) =>
-        e.keyword === 'additionalProperties'
-          ? `${keyOf(e)}: unknown key`
-          : e.propertyName !== undefined
-            ? `${keyOf(e)}.${e.propertyName}: the name ${e.message}`
-            : `${keyOf(e)}: ${e.message}`,
-      );
-    return { ok: false, errors: [...new Set(errors)] };
+    return failed(
+      (validate.errors ?? [])
+        // The wrapper of a bad name's own error ("property name must be valid"), which says less.
+        .filter((e) => e.keyword !== 'propertyNames')
+        .map((e) => ({ path: pathOf(e), reason: reasonOf(e) })),
+    );
   }
   const s = section as ExperimentSection;
   const read = readExperiment(s);
-  if (!read.ok) return { ok: false, errors: [read.error] };
+  if (!read.ok) {
+    const at = read.error.indexOf(': ');
+    const key = read.error.slice(0, at);
+    const path = key.split(/\.|\[(\d+)\]/).filter((p): p is string => Boolean(p));
+    return { ok: false, errors: [read.error], problems: [{ path, reason: read.error.slice(at + 2) }] };
+  }
   return { ok: true, config: read.config, section: s };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unitKeyHash } from './unit-key-hash.js';
-import { UnitTable, type UnitTableOptions } from './unit-table.js';
+import { MAX_OUTCOMES_PER_UNIT, UnitTable, type UnitTableOptions } from './unit-table.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -257,8 +257,34 @@ describe('UnitTable growth and snapshots', () => {
     expect(outcome(back, 'user-3', T0 + 3 + HOUR, 3)).toBe('duplicate');
   });
 
-  it('refuses a snapshot for another number of arms', () => {
-    const json = table().toJSON();
-    expect(() => UnitTable.fromJSON({ ...OPTIONS, arms: 3 }, json)).toThrow(RangeError);
+  it('refuses a snapshot whose units name an arm there is not, or whose columns disagree', () => {
+    const t = table();
+    expose(t, 'user-1', 1, T0);
+    outcome(t, 'user-1', T0 + HOUR, 5, 1);
+    const json = t.toJSON();
+    expect(() => UnitTable.fromJSON({ ...OPTIONS, arms: 1 }, json)).toThrow(/state 2/);
+    expect(() => UnitTable.fromJSON(OPTIONS, json, 1)).toThrow(/metric there is not/);
+    expect(() => UnitTable.fromJSON(OPTIONS, { ...json, units: 2 })).toThrow(RangeError);
+    expect(() => UnitTable.fromJSON(OPTIONS, { ...json, counts: json.hi })).toThrow(/do not add up/);
+  });
+
+  it('keeps at most MAX_OUTCOMES_PER_UNIT outcomes of one unit, so a shared id cannot make every event slow', () => {
+    const t = table();
+    expose(t, 'anonymous', 0, T0);
+    const results = Array.from({ length: MAX_OUTCOMES_PER_UNIT + 6 }, (_, i) =>
+      outcome(t, 'anonymous', T0 + i, i),
+    );
+    expect(results.filter((r) => r === 'added')).toHaveLength(MAX_OUTCOMES_PER_UNIT);
+    expect(results.slice(MAX_OUTCOMES_PER_UNIT)).toEqual(Array(6).fill('capped'));
+    // A duplicate is still told apart from a capped outcome.
+    expect(outcome(t, 'anonymous', T0, 0)).toBe('duplicate');
+  });
+
+  it('snapshots live units only, not the free slots of a large table', () => {
+    const t = table();
+    for (let i = 0; i < 20_000; i++) expose(t, `user-${i}`, i % 2, T0 + i);
+    const bytes = JSON.stringify(t.toJSON()).length;
+    // hi, lo, state, exposedAt and a count: 21 bytes a unit, 28 in base64.
+    expect(bytes / 20_000).toBeLessThan(30);
   });
 });

@@ -1,4 +1,4 @@
-import { b64, OutcomeLog, type OutcomeLogJson, unb64 } from './outcome-log.js';
+import { b64, OutcomeLog, unb64 } from './outcome-log.js';
 
 /** A slot's state byte: 0 free, 1 + arm index for an exposed unit, or one of these. */
 const FREE = 0;
@@ -9,7 +9,14 @@ const MAX_ARMS = 16;
 const MAX_LOAD = 0.75;
 
 export type ExposeResult = 'new' | 'repeat' | 'crossover' | 'crossed';
-export type OutcomeResult = 'added' | 'pending' | 'duplicate' | 'excluded' | 'late' | 'early';
+export type OutcomeResult = 'added' | 'pending' | 'duplicate' | 'excluded' | 'late' | 'early' | 'capped';
+
+/**
+ * Outcome entries one unit keeps at most. A shared unit id ("anonymous",
+ * "0") would otherwise collect every outcome of the experiment, each new
+ * one walking all the others for duplicates.
+ */
+export const MAX_OUTCOMES_PER_UNIT = 64;
 
 export interface UnitTableOptions {
   arms: number;
@@ -158,7 +165,9 @@ export class UnitTable {
       if (atMs < exposedAt - this.options.lateExposureMs) return 'early';
     }
     const head = this.head[slot]!;
-    if (this.log.has(head, metric, eventHash)) return 'duplicate';
+    const length = this.log.lengthUnless(head, metric, eventHash);
+    if (length < 0) return 'duplicate';
+    if (length >= MAX_OUTCOMES_PER_UNIT) return 'capped';
     this.head[slot] = this.log.push(head, metric, atMs, value, eventHash);
     return state === PENDING ? 'pending' : 'added';
   }
@@ -288,58 +297,134 @@ export class UnitTable {
     }
   }
 
-  /** Plain JSON of the whole table (keys are hashes only), for a snapshot. */
+  /**
+   * Plain JSON of the live units (keys are hashes only) and their outcomes,
+   * for a snapshot: free slots and garbage entries are left out, so a
+   * million units of a few outcomes each take about 30 bytes a unit in
+   * base64 rather than the whole table's.
+   */
   toJSON(): UnitTableJson {
+    const k = this.options.covariates;
+    const live: number[] = [];
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const state = this.state[slot]!;
+      if (state !== FREE && state !== DELETED) live.push(slot);
+    }
+    const n = live.length;
+    const hi = new Int32Array(n);
+    const lo = new Int32Array(n);
+    const state = new Uint8Array(n);
+    const exposedAt = new Float64Array(n);
+    const cov = new Float64Array(n * k);
+    const counts = new Int32Array(n);
+    const entries: number[] = [];
+    for (const [u, slot] of live.entries()) {
+      hi[u] = this.hi[slot]!;
+      lo[u] = this.lo[slot]!;
+      state[u] = this.state[slot]!;
+      exposedAt[u] = this.exposedAt[slot]!;
+      for (let c = 0; c < k; c++) cov[u * k + c] = this.cov[slot * k + c]!;
+      const list: number[] = [];
+      for (let i = this.head[slot]!; i >= 0; i = this.log.next[i]!) list.push(i);
+      counts[u] = list.length;
+      // Oldest first, so pushing them back in order rebuilds the same list.
+      for (let j = list.length - 1; j >= 0; j--) entries.push(list[j]!);
+    }
+    const m = entries.length;
+    const at = new Float64Array(m);
+    const value = new Float64Array(m);
+    const eventHash = new Int32Array(m);
+    const metric = new Uint8Array(m);
+    for (const [j, i] of entries.entries()) {
+      at[j] = this.log.at[i]!;
+      value[j] = this.log.value[i]!;
+      eventHash[j] = this.log.eventHash[i]!;
+      metric[j] = this.log.metric[i]!;
+    }
     return {
-      slots: this.mask + 1,
-      hi: b64(this.hi),
-      lo: b64(this.lo),
-      state: b64(this.state),
-      exposedAt: b64(this.exposedAt),
-      head: b64(this.head),
-      cov: b64(this.cov),
-      log: this.log.toJSON(),
-      armUnits: [...this.armUnits],
-      crossed: this.crossed,
-      pending: this.pending,
-      tombstones: this.tombstones,
+      units: n,
+      hi: b64(hi),
+      lo: b64(lo),
+      state: b64(state),
+      exposedAt: b64(exposedAt),
+      cov: b64(cov),
+      counts: b64(counts),
+      outcomes: { at: b64(at), value: b64(value), eventHash: b64(eventHash), metric: b64(metric) },
     };
   }
 
-  /** A table from `toJSON`'s output; throws when it does not fit these options. */
-  static fromJSON(options: UnitTableOptions, json: UnitTableJson): UnitTable {
-    if (json.armUnits.length !== options.arms) throw new RangeError('snapshot has another number of arms');
-    const table = new UnitTable(options, json.slots);
-    if (table.mask + 1 !== json.slots) throw new RangeError('snapshot slots are not a power of two');
-    table.hi = new Int32Array(unb64(json.hi));
-    table.lo = new Int32Array(unb64(json.lo));
-    table.state = new Uint8Array(unb64(json.state));
-    table.exposedAt = new Float64Array(unb64(json.exposedAt));
-    table.head = new Int32Array(unb64(json.head));
-    table.cov = new Float64Array(unb64(json.cov));
-    if (table.hi.length !== json.slots || table.cov.length !== json.slots * options.covariates) {
-      throw new RangeError('snapshot columns do not match its slots');
+  /**
+   * A table from `toJSON`'s output. Every column is checked against the
+   * others and these options (`metrics`: how many the owner has), and a
+   * RangeError names the first that does not fit, so a damaged or foreign
+   * snapshot is refused rather than read as units.
+   */
+  static fromJSON(
+    options: UnitTableOptions,
+    json: UnitTableJson,
+    metrics = 255,
+    /** The arm index today of each arm index in the snapshot (identity by default). */
+    armMap: readonly number[] | null = null,
+  ): UnitTable {
+    const k = options.covariates;
+    const n = json.units;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('snapshot: bad unit count');
+    const hi = new Int32Array(unb64(json.hi));
+    const lo = new Int32Array(unb64(json.lo));
+    const state = new Uint8Array(unb64(json.state));
+    const exposedAt = new Float64Array(unb64(json.exposedAt));
+    const cov = new Float64Array(unb64(json.cov));
+    const counts = new Int32Array(unb64(json.counts));
+    if ([hi, lo, state, exposedAt, counts].some((c) => c.length !== n) || cov.length !== n * k) {
+      throw new RangeError('snapshot: unit columns do not match the unit count or the covariates');
     }
-    table.log = OutcomeLog.fromJSON(json.log);
-    table.armUnits.splice(0, options.arms, ...json.armUnits);
-    table.crossed = json.crossed;
-    table.pending = json.pending;
-    table.tombstones = json.tombstones;
+    const at = new Float64Array(unb64(json.outcomes.at));
+    const value = new Float64Array(unb64(json.outcomes.value));
+    const eventHash = new Int32Array(unb64(json.outcomes.eventHash));
+    const metric = new Uint8Array(unb64(json.outcomes.metric));
+    const m = at.length;
+    if (value.length !== m || eventHash.length !== m || metric.length !== m) {
+      throw new RangeError('snapshot: outcome columns differ in length');
+    }
+    if (counts.reduce((a, b) => a + b, 0) !== m || counts.some((c) => c < 0)) {
+      throw new RangeError('snapshot: outcome counts do not add up');
+    }
+    if (metric.some((x) => x >= metrics))
+      throw new RangeError('snapshot: an outcome names a metric there is not');
+    const table = new UnitTable(options, Math.ceil(n / (MAX_LOAD * 0.75)) + 16);
+    let next = 0;
+    for (let u = 0; u < n; u++) {
+      const saved = state[u]!;
+      const arm = saved >= 1 && saved <= options.arms ? (armMap?.[saved - 1] ?? saved - 1) : -1;
+      if (arm < 0 && saved !== PENDING && saved !== CROSSED) {
+        throw new RangeError(`snapshot: unit ${u} has state ${saved}`);
+      }
+      const s = arm >= 0 ? arm + 1 : saved;
+      const slot = table.insert(hi[u]!, lo[u]!);
+      table.state[slot] = s;
+      table.exposedAt[slot] = exposedAt[u]!;
+      for (let c = 0; c < k; c++) table.cov[slot * k + c] = cov[u * k + c]!;
+      let head = -1;
+      for (let j = 0; j < counts[u]!; j++, next++) {
+        head = table.log.push(head, metric[next]!, at[next]!, value[next]!, eventHash[next]!);
+      }
+      table.head[slot] = head;
+      if (arm >= 0) table.armUnits[arm]!++;
+      else if (s === PENDING) table.pending++;
+      else table.crossed++;
+    }
     return table;
   }
 }
 
 export interface UnitTableJson {
-  slots: number;
+  units: number;
   hi: string;
   lo: string;
   state: string;
   exposedAt: string;
-  head: string;
   cov: string;
-  log: OutcomeLogJson;
-  armUnits: number[];
-  crossed: number;
-  pending: number;
-  tombstones: number;
+  /** Outcome entries per unit; the outcome columns hold them unit after unit, oldest first. */
+  counts: string;
+  outcomes: { at: string; value: string; eventHash: string; metric: string };
 }

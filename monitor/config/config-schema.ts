@@ -89,7 +89,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     /** Holdout experiments (detectors/holdout/experiment-config.ts); each is checked by parseExperiment. */
-    experiments: { type: 'array', default: [], maxItems: 200, items: { type: 'object' } },
+    experiments: { type: 'array', default: [], maxItems: 100, items: { type: 'object' } },
     detectors: {
       type: 'object',
       additionalProperties: false,

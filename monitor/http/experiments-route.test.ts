@@ -175,6 +175,42 @@ describe('the experiments API', () => {
     expect(same.statusCode).toBe(200);
     const del = await t.server.inject({ method: 'DELETE', url: '/v1/experiments/proactive-chat' });
     expect(del.statusCode).toBe(409);
+    // Names from the request that could be personal data are not echoed.
+    const named = await t.server.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      payload: { ...EXPERIMENT, id: 'other', arms: { 'jane.doe@example.com': 0.5, holdout: 0.5 } },
+    });
+    expect(named.statusCode).toBe(400);
+    expect(named.body).not.toContain('jane');
+    expect(named.json().details[0].pointer).toMatch(/^\/arms\/hash:[0-9a-f]{16}$/);
+    // A number JSON cannot carry back (1e999 parses as Infinity) is refused, not stored as null.
+    const infinite = await t.server.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...EXPERIMENT, id: 'other' }).replace(
+        '"min_units_per_arm":50',
+        '"min_units_per_arm":1e999',
+      ),
+    });
+    expect(infinite.statusCode).toBe(400);
+    expect(infinite.json().details).toEqual([
+      { pointer: '/min_units_per_arm', reason: 'must be a finite number' },
+    ]);
+    const yaml = await t.server.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: { 'content-type': 'application/yaml' },
+      payload:
+        'id: from-yaml\narms: { treatment: 0.9, holdout: 0.1 }\nmetrics:\n  - { name: converted, type: binary, event_type: conversion }\n',
+    });
+    expect(yaml.statusCode).toBe(201);
+    expect(yaml.json().definition.arms).toEqual({ treatment: 0.9, holdout: 0.1 });
+    const removed = await t.server.inject({ method: 'DELETE', url: '/v1/experiments/from-yaml' });
+    expect(removed.statusCode).toBe(204);
+    const again = await t.server.inject({ method: 'DELETE', url: '/v1/experiments/from-yaml' });
+    expect(again.statusCode).toBe(404);
     const missing = await t.server.inject({ method: 'GET', url: '/v1/experiments/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toBe('not_found');
@@ -205,6 +241,11 @@ describe('experiments across a restart', () => {
       ).json();
       expect(body.source).toBe('api');
       expect(body.result.units.total).toBe(1500);
+      // Arms keep their order (and units their arm) across the store.
+      expect(body.result.arms.map((a: { arm: string; units: number }) => [a.arm, a.units])).toEqual([
+        ['treatment', 1200],
+        ['holdout', 300],
+      ]);
       expect(body.result.metrics[1].arms[1].units).toBe(300);
       // The lift was reported before the restart: not again after it.
       const findings = await second.server.inject({ method: 'GET', url: '/v1/findings?kind=lift_positive' });

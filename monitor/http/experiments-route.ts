@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import { EXPERIMENT_ID } from '../../detectors/holdout/experiment-config.js';
 import type { ExperimentView } from '../../detectors/holdout/holdout-detector.js';
+import type { ExperimentProblem } from '../../detectors/holdout/parse-experiment.js';
 import type { App } from '../app.js';
+import { safeToken } from '../findings/safe-token.js';
 import { BodyError } from '../pipeline/parse-body.js';
 import { HttpError, notFound } from './http-error.js';
 import { acceptRawBodies, rawBodyOf } from './raw-body.js';
@@ -14,14 +15,17 @@ const ID_PARAMS = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
 } as const;
 
+/** A statistic: null where it is not a finite number (a variance of 0 early on, a NaN from a degenerate arm). */
+const NUM = { type: ['number', 'null'] } as const;
+
 const INTERVAL = {
   type: 'object',
   properties: {
-    estimate: { type: 'number' },
-    standardError: { type: 'number' },
-    lower: { type: 'number' },
-    upper: { type: 'number' },
-    pValue: { type: 'number' },
+    estimate: NUM,
+    standardError: NUM,
+    lower: NUM,
+    upper: NUM,
+    pValue: NUM,
   },
 } as const;
 
@@ -45,7 +49,7 @@ const RESULT = {
         type: 'object',
         properties: {
           arm: { type: 'string' },
-          expectedShare: { type: 'number' },
+          expectedShare: NUM,
           units: { type: 'integer' },
           share: { type: ['number', 'null'] },
         },
@@ -54,10 +58,10 @@ const RESULT = {
     srm: {
       type: 'object',
       properties: {
-        chiSquare: { type: 'number' },
-        df: { type: 'number' },
-        pValue: { type: 'number' },
-        deviation: { type: 'number' },
+        chiSquare: NUM,
+        df: NUM,
+        pValue: NUM,
+        deviation: NUM,
         mismatch: { type: 'boolean' },
       },
     },
@@ -90,7 +94,7 @@ const RESULT = {
                 control: { type: 'string' },
                 absolute: LIFT_READING,
                 relative: LIFT_READING,
-                df: { type: 'number' },
+                df: NUM,
                 cuped: { type: 'boolean' },
                 verdict: { enum: ['collecting', 'untrusted', 'positive', 'negative', 'inconclusive'] },
               },
@@ -122,6 +126,7 @@ const EXPERIMENT = {
       properties: { bytes: { type: 'integer' }, outcomeEntries: { type: 'integer' } },
     },
     result: RESULT,
+    error: { type: ['string', 'null'] },
     reading: { type: 'array', items: { type: 'string' } },
   },
 } as const;
@@ -158,6 +163,16 @@ const LIST = {
   },
 } as const;
 
+/** The value with every non-finite number as null: JSON has no NaN or Infinity, and the serializer refuses them. */
+function finite<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map(finite) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finite(v)])) as T;
+  }
+  return value;
+}
+
 function summary(v: ExperimentView) {
   return {
     id: v.id,
@@ -172,12 +187,12 @@ function summary(v: ExperimentView) {
   };
 }
 
-/** "metrics[0].type: must be ..." -> { pointer: "/metrics/0/type", reason: "must be ..." }. */
-function problem(error: string): { pointer: string; reason: string } {
-  const at = error.indexOf(': ');
-  const key = at < 0 ? '' : error.slice(0, at);
-  const pointer = key.startsWith('(') ? '/' : `/${key.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}`;
-  return { pointer, reason: at < 0 ? error : error.slice(at + 2) };
+/** A problem as the error format gives it: a JSON pointer (keys from the request shown as safe tokens) and a reason. */
+function problem(p: ExperimentProblem): { pointer: string; reason: string } {
+  const parts = p.path.map((k) =>
+    (/^\d+$/.test(k) ? k : safeToken(k)).replace(/~/g, '~0').replace(/\//g, '~1'),
+  );
+  return { pointer: `/${parts.join('/')}`, reason: p.reason };
 }
 
 const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
@@ -220,11 +235,9 @@ export async function experimentsRoute(server: FastifyInstance, app: App): Promi
     { schema: { params: ID_PARAMS, response: { 200: EXPERIMENT, ...errorResponses(404) } } },
     async (req) => {
       const view = holdout.get(req.params.id);
-      if (!view)
-        throw notFound(
-          `experiment ${new RegExp(EXPERIMENT_ID).test(req.params.id) ? req.params.id : '(invalid id)'}`,
-        );
-      return view;
+      if (view) return finite(view);
+      // An id that is not a plain token is shown as its salted hash: it could be personal data.
+      throw notFound(`experiment ${safeToken(req.params.id)}`);
     },
   );
 
@@ -235,7 +248,7 @@ export async function experimentsRoute(server: FastifyInstance, app: App): Promi
       const added = await app.addExperiment(parseDefinition(req.body));
       if (!added.ok) {
         if (added.reason === 'conflict') throw new HttpError(409, 'conflict', added.message);
-        const details = added.errors.map(problem);
+        const details = added.problems.map(problem);
         throw new HttpError(
           400,
           'invalid_experiment',
@@ -244,7 +257,7 @@ export async function experimentsRoute(server: FastifyInstance, app: App): Promi
         );
       }
       reply.code(added.created ? 201 : 200);
-      return added.experiment;
+      return finite(added.experiment);
     },
   );
 

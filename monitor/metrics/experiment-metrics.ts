@@ -111,6 +111,16 @@ export class ExperimentMetrics {
     });
   }
 
+  /** Drops a removed experiment's counters, so one defined again under its id counts from 0. */
+  forget(experiment: string): void {
+    for (const key of [...this.published.keys()]) {
+      if (!key.startsWith(`${experiment}\u0000`)) continue;
+      const [, role, result] = key.split('\u0000');
+      this.events.remove({ experiment, role: role!, result: result! });
+      this.published.delete(key);
+    }
+  }
+
   /** Sets every experiment gauge from the latest evaluation and advances the event counters. */
   publish(readings: readonly ExperimentReading[], unknownExposures: number): void {
     for (const g of [this.units, this.crossedUnits, this.mean, this.lift, this.liftBound]) g.reset();

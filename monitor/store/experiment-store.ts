@@ -13,7 +13,7 @@ export class ExperimentStore {
   /** Adds the definition; false when an experiment with this id is already stored. */
   async add(id: string, definition: unknown): Promise<boolean> {
     const { rows } = await this.sql.query<{ id: string }>(
-      'INSERT INTO experiments (id, definition) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id',
+      'INSERT INTO experiments (id, definition) VALUES ($1, $2::json) ON CONFLICT (id) DO NOTHING RETURNING id',
       [id, JSON.stringify(definition)],
     );
     return rows.length === 1;
