@@ -3,8 +3,8 @@ import { b64, OutcomeLog, unb64 } from './outcome-log.js';
 
 function list(log: OutcomeLog, head: number): Array<[number, number, number, number]> {
   const out: Array<[number, number, number, number]> = [];
-  for (let i = head; i >= 0; i = log.next[i]!)
-    out.push([log.metric[i]!, log.at[i]!, log.value[i]!, log.eventHash[i]!]);
+  for (let i = head; i >= 0; i = log.nextOf(i))
+    out.push([log.metricOf(i), log.atOf(i), log.amountOf(i), log.hashOf(i)]);
   return out;
 }
 
@@ -17,7 +17,7 @@ describe('OutcomeLog', () => {
     const other = log.push(-1, 0, 1500, 1, 13);
     head = log.push(head, 0, 500, 1, -14);
     expect(log.capacity).toBe(4);
-    expect(log.byteLength).toBe(100);
+    expect(log.byteLength).toBe(128);
     expect(list(log, head)).toEqual([
       [0, 500, 1, -14],
       [1, 2000, 9.5, 12],

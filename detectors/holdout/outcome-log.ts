@@ -1,45 +1,70 @@
+/** An entry: int32 next and event hash, the metric in an int32, float64 event time and value. */
+const ENTRY_BYTES = 32;
+const ENTRY_INTS = ENTRY_BYTES / 4;
+const ENTRY_DOUBLES = ENTRY_BYTES / 8;
+
 /**
- * The outcomes of an experiment's units, in columns of typed arrays: one
- * entry per (outcome event, metric), linked to the unit's previous entry.
- * An entry is 25 bytes and no object, so a million units with their
- * outcomes stay a few typed arrays the garbage collector never walks.
+ * The outcomes of an experiment's units: one entry per (outcome event,
+ * metric), linked to the unit's previous entry, 32 bytes each in one typed
+ * buffer. An entry is no object, so a million units with their outcomes
+ * stay a buffer the garbage collector never walks, and each entry is one
+ * cache line at most, which a walk down a cold unit's list pays for once
+ * rather than once per column.
  * Entries of removed units are left in place and counted as garbage until
- * the owner copies the live lists into a fresh log (`compactInto`).
+ * the owner copies the live lists into a fresh log (`copyList`).
  */
 export class OutcomeLog {
-  next: Int32Array;
-  at: Float64Array;
-  value: Float64Array;
-  eventHash: Int32Array;
-  metric: Uint8Array;
+  private i32: Int32Array;
+  private f64: Float64Array;
   length = 0;
   garbage = 0;
 
   constructor(capacity = 1024) {
-    this.next = new Int32Array(capacity);
-    this.at = new Float64Array(capacity);
-    this.value = new Float64Array(capacity);
-    this.eventHash = new Int32Array(capacity);
-    this.metric = new Uint8Array(capacity);
+    const buffer = new ArrayBuffer(capacity * ENTRY_BYTES);
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 
   get capacity(): number {
-    return this.next.length;
+    return this.i32.length / ENTRY_INTS;
   }
 
   get byteLength(): number {
-    return this.capacity * 25;
+    return this.i32.byteLength;
+  }
+
+  /** The entry after `i` in its unit's list (older), or -1. */
+  nextOf(i: number): number {
+    return this.i32[i * ENTRY_INTS]!;
+  }
+
+  hashOf(i: number): number {
+    return this.i32[i * ENTRY_INTS + 1]!;
+  }
+
+  metricOf(i: number): number {
+    return this.i32[i * ENTRY_INTS + 2]!;
+  }
+
+  atOf(i: number): number {
+    return this.f64[i * ENTRY_DOUBLES + 2]!;
+  }
+
+  /** The outcome's value (1 for a binary metric). */
+  amountOf(i: number): number {
+    return this.f64[i * ENTRY_DOUBLES + 3]!;
   }
 
   /** Appends an entry after `head` (the unit's newest entry, -1 for none) and returns its index, the unit's new head. */
   push(head: number, metric: number, atMs: number, value: number, eventHash: number): number {
     if (this.length === this.capacity) this.grow(this.capacity * 2);
     const i = this.length++;
-    this.next[i] = head;
-    this.at[i] = atMs;
-    this.value[i] = value;
-    this.eventHash[i] = eventHash;
-    this.metric[i] = metric;
+    const w = i * ENTRY_INTS;
+    this.i32[w] = head;
+    this.i32[w + 1] = eventHash;
+    this.i32[w + 2] = metric;
+    this.f64[i * ENTRY_DOUBLES + 2] = atMs;
+    this.f64[i * ENTRY_DOUBLES + 3] = value;
     return i;
   }
 
@@ -51,8 +76,8 @@ export class OutcomeLog {
   /** The length of the list from `head`, or -1 when it already holds this event for this metric. */
   lengthUnless(head: number, metric: number, eventHash: number): number {
     let n = 0;
-    for (let i = head; i >= 0; i = this.next[i]!) {
-      if (this.eventHash[i] === eventHash && this.metric[i] === metric) return -1;
+    for (let i = head; i >= 0; i = this.nextOf(i)) {
+      if (this.hashOf(i) === eventHash && this.metricOf(i) === metric) return -1;
       n++;
     }
     return n;
@@ -61,42 +86,39 @@ export class OutcomeLog {
   /** The latest event time in the list from `head` (-Infinity when empty). */
   latest(head: number): number {
     let latest = Number.NEGATIVE_INFINITY;
-    for (let i = head; i >= 0; i = this.next[i]!) if (this.at[i]! > latest) latest = this.at[i]!;
+    for (let i = head; i >= 0; i = this.nextOf(i)) latest = Math.max(latest, this.atOf(i));
     return latest;
   }
 
   /** Entries in the list from `head`, now garbage. */
   release(head: number): number {
     let n = 0;
-    for (let i = head; i >= 0; i = this.next[i]!) n++;
+    for (let i = head; i >= 0; i = this.nextOf(i)) n++;
     this.garbage += n;
     return n;
   }
 
+  /** The entries of the list from `head`, oldest first. */
+  entries(head: number): number[] {
+    const items: number[] = [];
+    for (let i = head; i >= 0; i = this.nextOf(i)) items.push(i);
+    return items.reverse();
+  }
+
   /** Copies the list from `head` into `target` in the same order and returns its head there. */
   copyList(head: number, target: OutcomeLog): number {
-    if (head < 0) return -1;
-    const items: number[] = [];
-    for (let i = head; i >= 0; i = this.next[i]!) items.push(i);
     let newHead = -1;
-    for (let k = items.length - 1; k >= 0; k--) {
-      const i = items[k]!;
-      newHead = target.push(newHead, this.metric[i]!, this.at[i]!, this.value[i]!, this.eventHash[i]!);
+    for (const i of this.entries(head)) {
+      newHead = target.push(newHead, this.metricOf(i), this.atOf(i), this.amountOf(i), this.hashOf(i));
     }
     return newHead;
   }
 
   private grow(capacity: number): void {
-    const grown = (old: Int32Array | Float64Array | Uint8Array) => {
-      const arr = new (old.constructor as new (n: number) => typeof old)(capacity);
-      arr.set(old as never);
-      return arr;
-    };
-    this.next = grown(this.next) as Int32Array;
-    this.at = grown(this.at) as Float64Array;
-    this.value = grown(this.value) as Float64Array;
-    this.eventHash = grown(this.eventHash) as Int32Array;
-    this.metric = grown(this.metric) as Uint8Array;
+    const buffer = new ArrayBuffer(capacity * ENTRY_BYTES);
+    new Uint8Array(buffer).set(new Uint8Array(this.i32.buffer));
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 }
 

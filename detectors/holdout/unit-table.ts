@@ -7,6 +7,11 @@ const PENDING = 254;
 const CROSSED = 255;
 const MAX_ARMS = 16;
 const MAX_LOAD = 0.75;
+/** A slot: int32 hi, lo, head; the state byte at 12; float64 exposedAt at 16. */
+const SLOT_BYTES = 24;
+const SLOT_INTS = SLOT_BYTES / 4;
+const SLOT_DOUBLES = SLOT_BYTES / 8;
+const STATE_BYTE = 12;
 
 export type ExposeResult = 'new' | 'repeat' | 'crossover' | 'crossed';
 export type OutcomeResult = 'added' | 'pending' | 'duplicate' | 'excluded' | 'late' | 'early' | 'capped';
@@ -35,7 +40,7 @@ export interface UnitTableOptions {
  * The units of one experiment: for each, its arm (fixed by its first
  * exposure), the event time of that exposure, its CUPED covariates and its
  * outcomes. Open addressing over columns of typed arrays keyed by the unit's
- * 64-bit hash (unit-key-hash.ts), about 21 bytes a slot plus 25 an outcome,
+ * 64-bit hash (unit-key-hash.ts), 24 bytes a slot plus 32 an outcome,
  * so a million units fit in well under 200 bytes each and no unit is an
  * object the garbage collector has to visit. Every operation on one event
  * is O(1) plus the unit's own outcomes, whatever the number of units.
@@ -45,11 +50,16 @@ export interface UnitTableOptions {
  * exposure yet is pending, for `sweep` to drop when no exposure came in time.
  */
 export class UnitTable {
-  private hi: Int32Array;
-  private lo: Int32Array;
-  private state: Uint8Array;
-  private exposedAt: Float64Array;
-  private head: Int32Array;
+  /**
+   * The slots, interleaved in one buffer of SLOT_BYTES each: the key's hash
+   * (two int32), the head of the unit's outcomes (int32), the state byte and
+   * the first exposure's event time (float64). Reading a unit touches one
+   * cache line rather than one per column: with a million units the lines
+   * are cold, and each miss was most of an event's cost.
+   */
+  private i32!: Int32Array;
+  private u8!: Uint8Array;
+  private f64!: Float64Array;
   private cov: Float64Array;
   private log: OutcomeLog;
   private mask: number;
@@ -67,11 +77,7 @@ export class UnitTable {
     let slots = 16;
     while (slots < capacity) slots *= 2;
     this.mask = slots - 1;
-    this.hi = new Int32Array(slots);
-    this.lo = new Int32Array(slots);
-    this.state = new Uint8Array(slots);
-    this.exposedAt = new Float64Array(slots);
-    this.head = new Int32Array(slots);
+    this.allocate(slots);
     this.cov = new Float64Array(slots * options.covariates);
     this.log = new OutcomeLog();
   }
@@ -83,7 +89,7 @@ export class UnitTable {
 
   get byteLength(): number {
     const slots = this.mask + 1;
-    return slots * (4 + 4 + 1 + 8 + 4 + 8 * this.options.covariates) + this.log.byteLength;
+    return slots * (SLOT_BYTES + 8 * this.options.covariates) + this.log.byteLength;
   }
 
   /** Outcome entries held (live and garbage). */
@@ -106,35 +112,35 @@ export class UnitTable {
     let slot = this.find(hi, lo);
     if (slot < 0) {
       slot = this.insert(hi, lo);
-      this.state[slot] = arm + 1;
-      this.exposedAt[slot] = atMs;
-      this.head[slot] = -1;
+      this.u8[slot * SLOT_BYTES + STATE_BYTE] = arm + 1;
+      this.f64[slot * SLOT_DOUBLES + 2] = atMs;
+      this.i32[slot * SLOT_INTS + 2] = -1;
       this.setCovariates(slot, covariates);
       this.armUnits[arm]!++;
       return 'new';
     }
-    const state = this.state[slot]!;
+    const state = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
     if (state === CROSSED) return 'crossed';
     if (state === PENDING) {
-      this.state[slot] = arm + 1;
-      this.exposedAt[slot] = atMs;
+      this.u8[slot * SLOT_BYTES + STATE_BYTE] = arm + 1;
+      this.f64[slot * SLOT_DOUBLES + 2] = atMs;
       this.setCovariates(slot, covariates);
       this.pending--;
       this.armUnits[arm]!++;
       return 'new';
     }
     if (state === arm + 1) {
-      if (atMs < this.exposedAt[slot]!) {
-        this.exposedAt[slot] = atMs;
+      if (atMs < this.f64[slot * SLOT_DOUBLES + 2]!) {
+        this.f64[slot * SLOT_DOUBLES + 2] = atMs;
         if (covariates) this.setCovariates(slot, covariates);
       }
       return 'repeat';
     }
     this.armUnits[state - 1]!--;
     this.crossed++;
-    this.state[slot] = CROSSED;
-    this.log.release(this.head[slot]!);
-    this.head[slot] = -1;
+    this.u8[slot * SLOT_BYTES + STATE_BYTE] = CROSSED;
+    this.log.release(this.i32[slot * SLOT_INTS + 2]!);
+    this.i32[slot * SLOT_INTS + 2] = -1;
     return 'crossover';
   }
 
@@ -150,25 +156,25 @@ export class UnitTable {
     let slot = this.find(hi, lo);
     if (slot < 0) {
       slot = this.insert(hi, lo);
-      this.state[slot] = PENDING;
-      this.exposedAt[slot] = Number.NaN;
-      this.head[slot] = this.log.push(-1, metric, atMs, value, eventHash);
+      this.u8[slot * SLOT_BYTES + STATE_BYTE] = PENDING;
+      this.f64[slot * SLOT_DOUBLES + 2] = Number.NaN;
+      this.i32[slot * SLOT_INTS + 2] = this.log.push(-1, metric, atMs, value, eventHash);
       this.setCovariates(slot, null);
       this.pending++;
       return 'pending';
     }
-    const state = this.state[slot]!;
+    const state = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
     if (state === CROSSED) return 'excluded';
     if (state !== PENDING) {
-      const exposedAt = this.exposedAt[slot]!;
+      const exposedAt = this.f64[slot * SLOT_DOUBLES + 2]!;
       if (atMs >= exposedAt + this.options.attributionMs) return 'late';
       if (atMs < exposedAt - this.options.lateExposureMs) return 'early';
     }
-    const head = this.head[slot]!;
+    const head = this.i32[slot * SLOT_INTS + 2]!;
     const length = this.log.lengthUnless(head, metric, eventHash);
     if (length < 0) return 'duplicate';
     if (length >= MAX_OUTCOMES_PER_UNIT) return 'capped';
-    this.head[slot] = this.log.push(head, metric, atMs, value, eventHash);
+    this.i32[slot * SLOT_INTS + 2] = this.log.push(head, metric, atMs, value, eventHash);
     return state === PENDING ? 'pending' : 'added';
   }
 
@@ -181,10 +187,10 @@ export class UnitTable {
     let dropped = 0;
     if (this.pending > 0) {
       for (let slot = 0; slot <= this.mask; slot++) {
-        if (this.state[slot] !== PENDING) continue;
-        if (this.log.latest(this.head[slot]!) >= cutoffMs) continue;
-        dropped += this.log.release(this.head[slot]!);
-        this.state[slot] = DELETED;
+        if (this.u8[slot * SLOT_BYTES + STATE_BYTE] !== PENDING) continue;
+        if (this.log.latest(this.i32[slot * SLOT_INTS + 2]!) >= cutoffMs) continue;
+        dropped += this.log.release(this.i32[slot * SLOT_INTS + 2]!);
+        this.u8[slot * SLOT_BYTES + STATE_BYTE] = DELETED;
         this.pending--;
         this.tombstones++;
       }
@@ -209,23 +215,30 @@ export class UnitTable {
     const k = this.options.covariates;
     const covariates = new Float64Array(k);
     const window = this.options.attributionMs;
-    const { next, at, value, metric } = this.log;
+    const log = this.log;
     for (let slot = 0; slot <= this.mask; slot++) {
-      const state = this.state[slot]!;
+      const state = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
       if (state === FREE || state > MAX_ARMS) continue;
       values.fill(0);
-      const from = this.exposedAt[slot]!;
+      const from = this.f64[slot * SLOT_DOUBLES + 2]!;
       const to = from + window;
-      for (let i = this.head[slot]!; i >= 0; i = next[i]!) {
-        const t = at[i]!;
+      for (let i = this.i32[slot * SLOT_INTS + 2]!; i >= 0; i = log.nextOf(i)) {
+        const t = log.atOf(i);
         if (t < from || t >= to) continue;
-        const m = metric[i]!;
+        const m = log.metricOf(i);
         if (binary[m]) values[m] = 1;
-        else values[m]! += value[i]!;
+        else values[m]! += log.amountOf(i);
       }
       for (let c = 0; c < k; c++) covariates[c] = this.cov[slot * k + c]!;
       visit(state - 1, values, covariates);
     }
+  }
+
+  private allocate(slots: number): void {
+    const buffer = new ArrayBuffer(slots * SLOT_BYTES);
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 
   private setCovariates(slot: number, covariates: ArrayLike<number> | null): void {
@@ -239,9 +252,10 @@ export class UnitTable {
 
   private find(hi: number, lo: number): number {
     for (let slot = lo & this.mask; ; slot = (slot + 1) & this.mask) {
-      const state = this.state[slot]!;
+      const state = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
       if (state === FREE) return -1;
-      if (state !== DELETED && this.lo[slot] === lo && this.hi[slot] === hi) return slot;
+      if (state !== DELETED && this.i32[slot * SLOT_INTS + 1] === lo && this.i32[slot * SLOT_INTS] === hi)
+        return slot;
     }
   }
 
@@ -254,45 +268,39 @@ export class UnitTable {
       this.rebuild(slots);
     }
     let slot = lo & this.mask;
-    while (this.state[slot] !== FREE) slot = (slot + 1) & this.mask;
-    this.hi[slot] = hi;
-    this.lo[slot] = lo;
+    while (this.u8[slot * SLOT_BYTES + STATE_BYTE] !== FREE) slot = (slot + 1) & this.mask;
+    this.i32[slot * SLOT_INTS] = hi;
+    this.i32[slot * SLOT_INTS + 1] = lo;
     return slot;
   }
 
   /** Rehashes the live units into `slots` slots and copies their outcomes into a fresh log. */
   private rebuild(slots: number): void {
     const old = {
-      hi: this.hi,
-      lo: this.lo,
-      state: this.state,
-      exposedAt: this.exposedAt,
-      head: this.head,
+      i32: this.i32,
+      u8: this.u8,
+      f64: this.f64,
       cov: this.cov,
       log: this.log,
       slots: this.mask + 1,
     };
     const k = this.options.covariates;
     this.mask = slots - 1;
-    this.hi = new Int32Array(slots);
-    this.lo = new Int32Array(slots);
-    this.state = new Uint8Array(slots);
-    this.exposedAt = new Float64Array(slots);
-    this.head = new Int32Array(slots);
+    this.allocate(slots);
     this.cov = new Float64Array(slots * k);
     this.log = new OutcomeLog(Math.max(1024, old.log.length - old.log.garbage));
     this.tombstones = 0;
     for (let from = 0; from < old.slots; from++) {
-      const state = old.state[from]!;
+      const state = old.u8[from * SLOT_BYTES + STATE_BYTE]!;
       if (state === FREE || state === DELETED) continue;
-      const lo = old.lo[from]!;
+      const lo = old.i32[from * SLOT_INTS + 1]!;
       let slot = lo & this.mask;
-      while (this.state[slot] !== FREE) slot = (slot + 1) & this.mask;
-      this.hi[slot] = old.hi[from]!;
-      this.lo[slot] = lo;
-      this.state[slot] = state;
-      this.exposedAt[slot] = old.exposedAt[from]!;
-      this.head[slot] = old.log.copyList(old.head[from]!, this.log);
+      while (this.u8[slot * SLOT_BYTES + STATE_BYTE] !== FREE) slot = (slot + 1) & this.mask;
+      this.i32[slot * SLOT_INTS] = old.i32[from * SLOT_INTS]!;
+      this.i32[slot * SLOT_INTS + 1] = lo;
+      this.u8[slot * SLOT_BYTES + STATE_BYTE] = state;
+      this.f64[slot * SLOT_DOUBLES + 2] = old.f64[from * SLOT_DOUBLES + 2]!;
+      this.i32[slot * SLOT_INTS + 2] = old.log.copyList(old.i32[from * SLOT_INTS + 2]!, this.log);
       for (let c = 0; c < k; c++) this.cov[slot * k + c] = old.cov[from * k + c]!;
     }
   }
@@ -307,7 +315,7 @@ export class UnitTable {
     const k = this.options.covariates;
     const live: number[] = [];
     for (let slot = 0; slot <= this.mask; slot++) {
-      const state = this.state[slot]!;
+      const state = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
       if (state !== FREE && state !== DELETED) live.push(slot);
     }
     const n = live.length;
@@ -319,16 +327,15 @@ export class UnitTable {
     const counts = new Int32Array(n);
     const entries: number[] = [];
     for (const [u, slot] of live.entries()) {
-      hi[u] = this.hi[slot]!;
-      lo[u] = this.lo[slot]!;
-      state[u] = this.state[slot]!;
-      exposedAt[u] = this.exposedAt[slot]!;
+      hi[u] = this.i32[slot * SLOT_INTS]!;
+      lo[u] = this.i32[slot * SLOT_INTS + 1]!;
+      state[u] = this.u8[slot * SLOT_BYTES + STATE_BYTE]!;
+      exposedAt[u] = this.f64[slot * SLOT_DOUBLES + 2]!;
       for (let c = 0; c < k; c++) cov[u * k + c] = this.cov[slot * k + c]!;
-      const list: number[] = [];
-      for (let i = this.head[slot]!; i >= 0; i = this.log.next[i]!) list.push(i);
-      counts[u] = list.length;
       // Oldest first, so pushing them back in order rebuilds the same list.
-      for (let j = list.length - 1; j >= 0; j--) entries.push(list[j]!);
+      const list = this.log.entries(this.i32[slot * SLOT_INTS + 2]!);
+      counts[u] = list.length;
+      for (const i of list) entries.push(i);
     }
     const m = entries.length;
     const at = new Float64Array(m);
@@ -336,10 +343,10 @@ export class UnitTable {
     const eventHash = new Int32Array(m);
     const metric = new Uint8Array(m);
     for (const [j, i] of entries.entries()) {
-      at[j] = this.log.at[i]!;
-      value[j] = this.log.value[i]!;
-      eventHash[j] = this.log.eventHash[i]!;
-      metric[j] = this.log.metric[i]!;
+      at[j] = this.log.atOf(i);
+      value[j] = this.log.amountOf(i);
+      eventHash[j] = this.log.hashOf(i);
+      metric[j] = this.log.metricOf(i);
     }
     return {
       units: n,
@@ -401,14 +408,14 @@ export class UnitTable {
       }
       const s = arm >= 0 ? arm + 1 : saved;
       const slot = table.insert(hi[u]!, lo[u]!);
-      table.state[slot] = s;
-      table.exposedAt[slot] = exposedAt[u]!;
+      table.u8[slot * SLOT_BYTES + STATE_BYTE] = s;
+      table.f64[slot * SLOT_DOUBLES + 2] = exposedAt[u]!;
       for (let c = 0; c < k; c++) table.cov[slot * k + c] = cov[u * k + c]!;
       let head = -1;
       for (let j = 0; j < counts[u]!; j++, next++) {
         head = table.log.push(head, metric[next]!, at[next]!, value[next]!, eventHash[next]!);
       }
-      table.head[slot] = head;
+      table.i32[slot * SLOT_INTS + 2] = head;
       if (arm >= 0) table.armUnits[arm]!++;
       else if (s === PENDING) table.pending++;
       else table.crossed++;
