@@ -2,6 +2,7 @@ import { FAULT_KINDS, type FaultKind, TrafficGenerator } from '../generator/gene
 import { createLogger } from '../logger.js';
 import { loadCliConfig } from './cli-config.js';
 import { type CliIo, EXIT_OK, UsageError } from './cli-io.js';
+import { demoExperiment } from './demo-experiment.js';
 import { readTotals } from './demo-snapshot.js';
 import { DemoTraffic } from './demo-traffic.js';
 import { onShutdown } from './graceful-shutdown.js';
@@ -60,6 +61,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const seed = intOption(values.seed, 'seed') ?? 42;
   const duration = numberOption(values.duration, 'duration');
   const config = await loadCliConfig(io.env, { host: values.host, port: intOption(values.port, 'port') });
+  if (config.experiments.length === 0) config.experiments.push(demoExperiment());
 
   // The terminal belongs to the summary: logs go to stderr, quiet unless asked.
   const logger = createLogger(io.env.EARSHOT_LOG_LEVEL ?? 'warn', io.stderr);
