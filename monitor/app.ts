@@ -137,6 +137,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       );
     } else if (!parsed.ok) {
       logger.warn({ experiment: stored.id, errors: parsed.errors }, 'stored experiment not loaded');
+    } else if (detectors.holdout.list().length >= MAX_EXPERIMENTS) {
+      logger.warn(
+        { experiment: stored.id },
+        `stored experiment not loaded: ${MAX_EXPERIMENTS} experiments already run`,
+      );
     } else {
       detectors.holdout.define(parsed.config, parsed.section, 'api');
     }

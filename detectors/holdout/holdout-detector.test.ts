@@ -262,6 +262,23 @@ describe('HoldoutDetector lifecycle', () => {
     expect(kinds(expose(after, 'user-treatment-1', 'holdout', at))).toEqual(['arm_crossover']);
   });
 
+  it('starts afresh from a damaged snapshot and says so until the experiment is defined again', () => {
+    const d = createHoldoutDetector();
+    define(d);
+    const at = traffic(d, { treatment: { n: 150, rate: 0.3 }, holdout: { n: 150, rate: 0.1 } });
+    const snapshots = JSON.parse(JSON.stringify(d.snapshot()));
+    snapshots[0].state.tracker.units.units += 1;
+
+    const after = createHoldoutDetector();
+    define(after);
+    after.restore(snapshots);
+    after.evaluate(new Date(at));
+    after.evaluate(new Date(at + HOUR));
+    const view = after.get('proactive-chat')!;
+    expect(view.result!.units.total).toBe(0);
+    expect(view.error).toMatch(/^saved state not restored, counting afresh: snapshot: /);
+  });
+
   it('keeps a snapshot of an experiment not defined yet until it is', () => {
     const d = createHoldoutDetector();
     define(d);

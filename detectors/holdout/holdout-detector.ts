@@ -20,8 +20,10 @@ interface Entry {
   fingerprint: string;
   tracker: ExperimentTracker;
   result: ExperimentResult | null;
-  /** What went wrong at the last evaluation or restore, shown beside the numbers; null when nothing did. */
+  /** What went wrong at the last evaluation, shown beside the numbers; null when nothing did. */
   error: string | null;
+  /** A saved state that could not be taken up at start; kept until the experiment is defined again. */
+  restoreError: string | null;
   /** Reported state, so a finding marks a change (a mismatch appearing, a lift becoming clear), not every evaluation. */
   reportedSrm: boolean;
   /** By "metric/arm". */
@@ -106,6 +108,7 @@ export class HoldoutDetector implements Detector {
       tracker: new ExperimentTracker(config),
       result: null,
       error: null,
+      restoreError: null,
       reportedSrm: false,
       reportedVerdicts: new Map(),
     };
@@ -235,7 +238,7 @@ export class HoldoutDetector implements Detector {
     try {
       this.restoreEntry(entry, state);
     } catch (err) {
-      entry.error = `saved state not restored, counting afresh: ${(err as Error).message}`;
+      entry.restoreError = `saved state not restored, counting afresh: ${(err as Error).message}`;
     }
   }
 
@@ -389,7 +392,7 @@ export class HoldoutDetector implements Detector {
       },
       memory: { bytes: e.tracker.units.byteLength, outcomeEntries: e.tracker.units.outcomeEntries },
       result: e.result,
-      error: e.error,
+      error: [e.restoreError, e.error].filter(Boolean).join('; ') || null,
       reading: e.result ? readExperimentResult(e.config, e.result) : ['Not evaluated yet.'],
     };
   }

@@ -169,4 +169,31 @@ describe('parseExperiment', () => {
     expect(errorsOf([MINIMAL])).toEqual(['(experiment): must be a mapping']);
     expect(errorsOf('proactive-chat')).toEqual(['(experiment): must be a mapping']);
   });
+
+  it('shows keys from the definition that could be personal data as salted hashes, digits included', () => {
+    const parsed = parseExperiment({
+      ...MINIMAL,
+      '4155551234': 1,
+      metrics: [{ ...MINIMAL.metrics[0], x: 1 }],
+    });
+    if (parsed.ok) throw new Error('expected errors');
+    expect(parsed.errors.join('\n')).not.toContain('4155551234');
+    expect(parsed.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining([['4155551234'], ['metrics', 0, 'x']]),
+    );
+    expect(parsed.errors).toContain('metrics[0].x: unknown key');
+  });
+
+  it('refuses a number JSON cannot carry, and a deeply nested body without overflowing', () => {
+    expect(errorsOf({ ...MINIMAL, alpha: Number.POSITIVE_INFINITY })).toEqual(['alpha: must be <= 0.5']);
+    const where = { '/channel': [Number.POSITIVE_INFINITY] };
+    const parsed = parseExperiment({ ...MINIMAL, metrics: [{ ...MINIMAL.metrics[0], where }] });
+    if (parsed.ok) throw new Error('expected errors');
+    expect(parsed.problems).toEqual([
+      { path: ['metrics', 0, 'where', '/channel', 0], reason: 'must be a finite number' },
+    ]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(errorsOf({ ...MINIMAL, deep })).toEqual(['deep: unknown key']);
+  });
 });

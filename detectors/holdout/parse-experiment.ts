@@ -8,9 +8,9 @@ import {
   readExperiment,
 } from './experiment-config.js';
 
-/** One problem of a definition: where (the keys down to it) and why. */
+/** One problem of a definition: where (the keys down to it; numbers index arrays) and why. */
 export interface ExperimentProblem {
-  path: string[];
+  path: Array<string | number>;
   reason: string;
 }
 
@@ -21,23 +21,28 @@ export type ParsedExperiment =
 const validate = createAjv().compile(EXPERIMENT_SCHEMA);
 
 /**
- * ["metrics", "0", "type"] -> "metrics[0].type", the key as a user wrote it.
+ * ["metrics", 0, "type"] -> "metrics[0].type", the key as a user wrote it.
  * Keys come from the request or file: anything not a plain token (an e-mail
- * address used as an arm name) is shown as its salted hash.
+ * address or a phone number used as a name) is shown as its salted hash.
  */
-export function keyText(path: readonly string[]): string {
-  return path.reduce(
+export function keyText(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>(
     (key, part) =>
-      /^\d+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${safeToken(part)}` : safeToken(part),
+      typeof part === 'number' ? `${key}[${part}]` : key ? `${key}.${safeToken(part)}` : safeToken(part),
     '',
   );
 }
 
-function pathOf(e: ErrorObject): string[] {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** The error's place in the section, with array indexes as numbers (told apart from keys by the section itself). */
+function pathOf(e: ErrorObject, root: unknown): Array<string | number> {
+  const path: Array<string | number> = [];
+  let node: unknown = root;
+  for (const raw of e.instancePath.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const index = Array.isArray(node) ? Number(key) : null;
+    path.push(index ?? key);
+    node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[key];
+  }
   if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
   else if (e.keyword === 'required') path.push(String(e.params.missingProperty));
   if (e.propertyName !== undefined) path.push(e.propertyName);
@@ -50,12 +55,16 @@ function reasonOf(e: ErrorObject): string {
   return e.message ?? 'is invalid';
 }
 
-/** Where the section holds a number JSON cannot carry (1e999 parses as Infinity): refused, since it could not be stored. */
-function nonFinite(value: unknown, path: string[]): string[] | null {
+/**
+ * Where the section holds a number JSON cannot carry (1e999 parses as
+ * Infinity): refused, since it could not be stored. Run after the schema,
+ * so the section has its known, shallow shape.
+ */
+function nonFinite(value: unknown, path: Array<string | number>): Array<string | number> | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : path;
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      const found = nonFinite(v, [...path, k]);
+      const found = nonFinite(v, [...path, Array.isArray(value) ? Number(k) : k]);
       if (found) return found;
     }
   }
@@ -77,22 +86,25 @@ export function parseExperiment(section: unknown): ParsedExperiment {
   if (typeof section !== 'object' || section === null || Array.isArray(section)) {
     return failed([{ path: [], reason: 'must be a mapping' }]);
   }
-  const infinite = nonFinite(section, []);
-  if (infinite) return failed([{ path: infinite, reason: 'must be a finite number' }]);
   if (!validate(section)) {
     return failed(
       (validate.errors ?? [])
         // The wrapper of a bad name's own error ("property name must be valid"), which says less.
         .filter((e) => e.keyword !== 'propertyNames')
-        .map((e) => ({ path: pathOf(e), reason: reasonOf(e) })),
+        .map((e) => ({ path: pathOf(e, section), reason: reasonOf(e) })),
     );
   }
+  const infinite = nonFinite(section, []);
+  if (infinite) return failed([{ path: infinite, reason: 'must be a finite number' }]);
   const s = section as ExperimentSection;
   const read = readExperiment(s);
   if (!read.ok) {
     const at = read.error.indexOf(': ');
     const key = read.error.slice(0, at);
-    const path = key.split(/\.|\[(\d+)\]/).filter((p): p is string => Boolean(p));
+    const path = key
+      .split(/\.|\[(\d+)\]/)
+      .filter((p): p is string => Boolean(p))
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
     return { ok: false, errors: [read.error], problems: [{ path, reason: read.error.slice(at + 2) }] };
   }
   return { ok: true, config: read.config, section: s };

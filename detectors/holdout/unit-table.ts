@@ -396,8 +396,12 @@ export class UnitTable {
     if (counts.reduce((a, b) => a + b, 0) !== m || counts.some((c) => c < 0)) {
       throw new RangeError('snapshot: outcome counts do not add up');
     }
-    if (metric.some((x) => x >= metrics))
+    if (metric.some((x) => x >= metrics)) {
       throw new RangeError('snapshot: an outcome names a metric there is not');
+    }
+    if (!at.every(Number.isFinite) || !value.every(Number.isFinite) || !cov.every(Number.isFinite)) {
+      throw new RangeError('snapshot: a time, value or covariate is not a finite number');
+    }
     const table = new UnitTable(options, Math.ceil(n / (MAX_LOAD * 0.75)) + 16);
     let next = 0;
     for (let u = 0; u < n; u++) {
@@ -407,6 +411,10 @@ export class UnitTable {
         throw new RangeError(`snapshot: unit ${u} has state ${saved}`);
       }
       const s = arm >= 0 ? arm + 1 : saved;
+      if (arm >= 0 && !Number.isFinite(exposedAt[u]!)) {
+        throw new RangeError(`snapshot: unit ${u} has no exposure time`);
+      }
+      if (table.find(hi[u]!, lo[u]!) >= 0) throw new RangeError(`snapshot: unit ${u} is there twice`);
       const slot = table.insert(hi[u]!, lo[u]!);
       table.u8[slot * SLOT_BYTES + STATE_BYTE] = s;
       table.f64[slot * SLOT_DOUBLES + 2] = exposedAt[u]!;

@@ -196,7 +196,7 @@ describe('the experiments API', () => {
     });
     expect(infinite.statusCode).toBe(400);
     expect(infinite.json().details).toEqual([
-      { pointer: '/min_units_per_arm', reason: 'must be a finite number' },
+      { pointer: '/min_units_per_arm', reason: 'must be <= 1000000000' },
     ]);
     const yaml = await t.server.inject({
       method: 'POST',

@@ -190,7 +190,7 @@ function summary(v: ExperimentView) {
 /** A problem as the error format gives it: a JSON pointer (keys from the request shown as safe tokens) and a reason. */
 function problem(p: ExperimentProblem): { pointer: string; reason: string } {
   const parts = p.path.map((k) =>
-    (/^\d+$/.test(k) ? k : safeToken(k)).replace(/~/g, '~0').replace(/\//g, '~1'),
+    typeof k === 'number' ? String(k) : safeToken(k).replace(/~/g, '~0').replace(/\//g, '~1'),
   );
   return { pointer: `/${parts.join('/')}`, reason: p.reason };
 }
