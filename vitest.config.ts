@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['monitor/**/*.test.ts', 'detectors/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'monitor/**/*.test.ts',
+      'detectors/**/*.test.ts',
+      'test/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'alerts/**/*.test.ts',
+      'grafana/**/*.test.ts',
+      'deploy/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Store tests open PGlite instances; two workers match the two cores CI has.
