@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: tracing (when OTEL_* asks for it) must start before fastify and pg load.
+import { tracing } from '../telemetry/register-tracing.js';
 import { processIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
 
@@ -10,3 +12,5 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 // exitCode rather than exit(): output still being written to a pipe is not cut off.
 process.exitCode = await runCli(process.argv.slice(2), processIo());
+// Spans still buffered go out before the process ends (serve has stopped its server by now).
+await tracing?.shutdown();

@@ -4,6 +4,7 @@ import { type App, createApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { buildServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
+import { activeTracing } from '../telemetry/tracing.js';
 
 export interface RunningServer {
   app: App;
@@ -44,6 +45,8 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
           await server.close();
         } finally {
           await app.stop();
+          // Spans of the last requests and of the final flush go out before the process exits.
+          await activeTracing()?.shutdown();
         }
       })();
       return closing;

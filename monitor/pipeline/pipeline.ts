@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ErrorObject } from 'ajv';
 import { CONSENT_DETECTOR } from '../../detectors/consent/consent-detector.js';
 import type { Detector, InspectContext, Mode } from '../../detectors/detector.js';
@@ -20,6 +21,8 @@ import {
   readEnvelope,
 } from './envelope.js';
 import type { BatchItem } from './parse-body.js';
+
+const tracer = trace.getTracer('earshot');
 
 /** Where findings go after metrics: the deduplicating store writer, or a collector in `check`. */
 export interface FindingSink {
@@ -121,7 +124,36 @@ export class Pipeline {
     for (const d of preparing) await d.prepare!(envelopes);
   }
 
+  /**
+   * Checks a batch, under a span of its own (`earshot.batch`, a no-op
+   * unless tracing is on) with the counts an operator reads a trace for.
+   */
   processBatch(items: BatchItem[], opts: { mode?: Mode; source?: Source } = {}): BatchResult {
+    return tracer.startActiveSpan('earshot.batch', (span) => {
+      try {
+        const result = this.checkBatch(items, opts);
+        let findings = 0;
+        for (const r of result.results) findings += r.findings.length;
+        span.setAttributes({
+          'earshot.source': opts.source ?? 'http',
+          'earshot.mode': opts.mode ?? 'observe',
+          'earshot.events': items.length,
+          'earshot.accepted': result.accepted,
+          'earshot.rejected': result.rejected,
+          'earshot.findings': findings,
+        });
+        return result;
+      } catch (err) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private checkBatch(items: BatchItem[], opts: { mode?: Mode; source?: Source }): BatchResult {
     const mode = opts.mode ?? 'observe';
     const source = opts.source ?? 'http';
     const started = process.hrtime.bigint();
