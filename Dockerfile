@@ -19,10 +19,11 @@ WORKDIR /app
 # Production dependencies only; --ignore-scripts again, since "prepare" needs the dev dependencies.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-# What package.json "files" ships: the build, the contracts, the SQL migrations (read at start).
+# What package.json "files" ships: the build, the contracts, the SQL migrations (read at start), the runbooks (served at /runbooks).
 COPY --from=build /app/dist ./dist
 COPY contracts ./contracts
 COPY monitor/store/migrations ./monitor/store/migrations
+COPY alerts/runbooks.md ./alerts/runbooks.md
 # The embedded store (PGlite, used when DATABASE_URL is unset) writes here; mount a volume to keep it.
 RUN mkdir -p /var/lib/earshot && chown node:node /var/lib/earshot
 ENV EARSHOT_DATA_DIR=/var/lib/earshot

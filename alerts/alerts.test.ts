@@ -9,7 +9,8 @@ import { prometheusBinaries } from './prometheus-binaries.js';
 
 const alertsDir = dirname(fileURLToPath(import.meta.url));
 const testsDir = join(alertsDir, 'tests');
-const RUNBOOK_BASE = 'https://github.com/earshot-dev/earshot/blob/main/alerts/runbooks.md#';
+/** Served by earshot itself (GET /runbooks), at the compose stack's address. */
+const RUNBOOK_BASE = 'http://localhost:8080/runbooks#';
 const DASHBOARD_UIDS = ['earshot-overview', 'earshot-privacy', 'earshot-model-health', 'earshot-experiments'];
 const SEVERITIES = ['critical', 'warning'];
 /** Labels Prometheus attaches to every scraped series. */

@@ -10,6 +10,7 @@ import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { monitorsRoute } from './monitors-route.js';
 import { redactRoute } from './redact-route.js';
+import { runbooksRoute } from './runbooks-route.js';
 
 /**
  * Builds the HTTP API over an App, ready but not listening. The caller owns
@@ -55,6 +56,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(async (s) => consentRoute(s, app));
   await server.register(async (s) => monitorsRoute(s, app));
   await server.register(async (s) => experimentsRoute(s, app));
+  await server.register(async (s) => runbooksRoute(s));
   await server.register(async (s) => healthRoute(s, app));
   await server.register(async (s) => metricsRoute(s, app));
   return server;
