@@ -43,6 +43,9 @@ async function rules(): Promise<Rule[]> {
   return out;
 }
 
+/** A series selector of earshot's, a process or a recording rule's, with its label matchers (offsets left out). */
+const SELECTOR = /\b(?:earshot[a-z0-9_:]*|nodejs_[a-z0-9_]+|process_[a-z0-9_]+|up)\b(?:\{[^}]*\})?/g;
+
 /** Every target expression of every panel (rows included) of every dashboard, with where it is. */
 async function panelExpressions(): Promise<Array<{ where: string; expr: string }>> {
   const out: Array<{ where: string; expr: string }> = [];
@@ -138,11 +141,30 @@ let historyFed: Promise<void>;
  */
 async function feed(base: string): Promise<void> {
   const now = Date.now();
-  const hour = 3_600_000;
   let done: () => void = () => undefined;
-  historyFed = new Promise((resolve) => {
+  let failed: (err: unknown) => void = () => undefined;
+  historyFed = new Promise((resolve, reject) => {
     done = resolve;
+    failed = reject;
   });
+  // Awaited by the dashboard test; marked handled here so a failure is reported there, not as unhandled.
+  historyFed.catch(() => undefined);
+  try {
+    await feedHistory(base, now);
+  } catch (err) {
+    failed(err);
+    throw err;
+  }
+  done();
+  const live = new TrafficGenerator({ seed: 7, start: new Date(), eventsPerSecond: 1200, faults: FAULTS });
+  while (!stopFeeding) {
+    await postGenerated(base, live, 300);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function feedHistory(base: string, now: number): Promise<void> {
+  const hour = 3_600_000;
   const history = [
     {
       generator: new TrafficGenerator({
@@ -167,12 +189,6 @@ async function feed(base: string): Promise<void> {
     while (!stopFeeding && (await postGenerated(base, generator, 2000)) < until) {
       // Next batch.
     }
-  }
-  done();
-  const live = new TrafficGenerator({ seed: 7, start: new Date(), eventsPerSecond: 1200, faults: FAULTS });
-  while (!stopFeeding) {
-    await postGenerated(base, live, 300);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -250,7 +266,25 @@ describe('the on-call pack against a real Prometheus', () => {
       return missing.length === 0 ? missing : null;
     });
     expect(empty).toEqual([]);
-  }, 60_000);
+  }, 90_000);
+
+  it("has data for every series an alert reads (the alerts' inputs: their conditions need not hold)", async () => {
+    await historyFed;
+    const selectors = new Set<string>();
+    for (const r of (await rules()).filter((x) => x.alert)) {
+      for (const m of r.expr.matchAll(SELECTOR)) selectors.add(m[0].replace(/\s+/g, ''));
+    }
+    expect(selectors.size).toBeGreaterThan(20);
+    const missing = await eventually(30_000, async () => {
+      const out: string[] = [];
+      for (const selector of selectors) {
+        const data = await prometheus.api<{ result: unknown[] }>('query', { query: selector });
+        if (data.result.length === 0) out.push(selector);
+      }
+      return out.length === 0 ? out : null;
+    });
+    expect(missing).toEqual([]);
+  }, 90_000);
 
   it('answers every dashboard expression, each with data', async () => {
     await historyFed;

@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts prometheus scraping `target` (host:port) every second and
+ * Starts prometheus scraping `target` (host:port) every two seconds and
  * evaluating `ruleFiles` every second, with its data in a temporary folder;
  * resolves once it is ready.
  */
@@ -42,7 +42,8 @@ export async function startPrometheus(
   await writeFile(
     config,
     JSON.stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      // Scrapes every 2 s (a 1 s timeout could fail on two busy cores), rules every second.
+      global: { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '1s' },
       rule_files: ruleFiles,
       scrape_configs: [{ job_name: 'earshot', static_configs: [{ targets: [target] }] }],
     }),

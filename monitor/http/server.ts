@@ -37,7 +37,14 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
 
   registerErrorHandling(server);
   server.removeAllContentTypeParsers();
+  const methods = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
   server.addHook('onResponse', async (request, reply) => {
+    // Route and method as registered, never the raw path: a scanner's paths cannot add series.
+    app.metrics.httpRequests.inc({
+      route: request.routeOptions.url ?? 'unmatched',
+      method: methods.has(request.method) ? request.method : 'other',
+      code: String(reply.statusCode),
+    });
     request.log.debug(
       {
         method: request.method,

@@ -45,6 +45,8 @@ export class Metrics {
   readonly storeWriteLag: Gauge;
   readonly storeWrites: Counter<'outcome'>;
   readonly storeDropped: Counter;
+  /** HTTP requests by route (as registered, or `unmatched`) and status code: a producer whose every request fails shows here. */
+  readonly httpRequests: Counter<'route' | 'method' | 'code'>;
   readonly completeness: Gauge<'contract' | 'version' | 'attribute'>;
   /** Distribution drift per monitored attribute: the test statistic, p-values, effect and PSI, and the verdict. */
   readonly distributionStatistic: Gauge<'contract' | 'attribute' | 'statistic'>;
@@ -126,6 +128,15 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.httpRequests = new Counter({
+      name: 'earshot_http_requests_total',
+      help: 'HTTP requests answered, by route (as registered; unmatched for any other path), method and status code.',
+      labelNames: ['route', 'method', 'code'],
+      registers,
+    });
+    for (const code of ['200', '400', '413', '415', '500', '503']) {
+      this.httpRequests.inc({ route: '/v1/events', method: 'POST', code }, 0);
+    }
     let droppedSeen = 0;
     this.storeDropped = new Counter({
       name: 'earshot_store_dropped_findings_total',

@@ -58,6 +58,10 @@ export function startTracing(
       new PgInstrumentation(),
     ],
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+    // Traces only, unless metrics or logs are asked for by name: left alone, the SDK would also push
+    // OTLP metrics and logs (Prometheus already scrapes the metrics, pino writes the logs).
+    ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
     serviceName: env.OTEL_SERVICE_NAME ?? 'earshot',
     autoDetectResources: true,
   });
