@@ -56,15 +56,23 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     );
   });
 
-  await server.register(async (s) => eventsRoute(s, app));
-  await server.register(async (s) => redactRoute(s, app));
-  await server.register(async (s) => contractsRoute(s, app));
-  await server.register(async (s) => findingsRoute(s, app));
-  await server.register(async (s) => consentRoute(s, app));
-  await server.register(async (s) => monitorsRoute(s, app));
-  await server.register(async (s) => experimentsRoute(s, app));
-  await server.register(async (s) => runbooksRoute(s));
-  await server.register(async (s) => healthRoute(s, app));
-  await server.register(async (s) => metricsRoute(s, app));
+  const plugins: Array<[string, (s: FastifyInstance, app: App) => Promise<void>]> = [
+    ['events', eventsRoute],
+    ['redact', redactRoute],
+    ['contracts', contractsRoute],
+    ['findings', findingsRoute],
+    ['consent', consentRoute],
+    ['monitors', monitorsRoute],
+    ['experiments', experimentsRoute],
+    ['runbooks', runbooksRoute],
+    ['health', healthRoute],
+    ['metrics', metricsRoute],
+  ];
+  for (const [name, route] of plugins) {
+    const plugin = async (s: FastifyInstance) => route(s, app);
+    // The plugin's name is what traces show for its hooks and handlers ("handler - events").
+    Object.defineProperty(plugin, 'name', { value: name });
+    await server.register(plugin);
+  }
   return server;
 }
