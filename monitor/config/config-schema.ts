@@ -2,6 +2,7 @@ import { completenessDetectorFactory } from '../../detectors/completeness/comple
 import { CONSENT_POLICY_SCHEMA } from '../../detectors/consent/consent-policy.js';
 import { piiDetectorFactory } from '../../detectors/pii/pii-detector.js';
 import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
+import { SHEDDING_DEFAULTS } from '../http/load-shedding.js';
 import { DEFAULT_ENVELOPE_FIELDS } from '../pipeline/envelope.js';
 
 /**
@@ -22,6 +23,29 @@ export const CONFIG_SCHEMA = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
         bodyLimitBytes: { type: 'integer', minimum: 1024, default: 5 * 1024 * 1024 },
         maxBatch: { type: 'integer', minimum: 1, default: 5000 },
+        /** Load shedding of the ingest routes (monitor/http/load-shedding.ts); 0 turns a check off. */
+        shedding: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            maxEventLoopDelayMs: {
+              type: 'number',
+              minimum: 0,
+              default: SHEDDING_DEFAULTS.maxEventLoopDelayMs,
+            },
+            maxEventLoopUtilization: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              default: SHEDDING_DEFAULTS.maxEventLoopUtilization,
+            },
+            maxHeapUsedBytes: { type: 'integer', minimum: 0, default: SHEDDING_DEFAULTS.maxHeapUsedBytes },
+            maxRssBytes: { type: 'integer', minimum: 0, default: SHEDDING_DEFAULTS.maxRssBytes },
+            retryAfterSeconds: { type: 'integer', minimum: 1, default: SHEDDING_DEFAULTS.retryAfterSeconds },
+            sampleIntervalMs: { type: 'integer', minimum: 50, default: SHEDDING_DEFAULTS.sampleIntervalMs },
+          },
+        },
       },
     },
     contracts: {
@@ -66,6 +90,7 @@ export const CONFIG_SCHEMA = {
         maxDepth: { type: 'integer', minimum: 1, default: 32 },
         maxStringLength: { type: 'integer', minimum: 1, default: 65_536 },
         maxNodes: { type: 'integer', minimum: 1, default: 10_000 },
+        maxArrayLength: { type: 'integer', minimum: 1, default: 4_096 },
       },
     },
     evaluateIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },

@@ -9,12 +9,13 @@ import type { ExperimentConfig, ExperimentSection } from '../../detectors/holdou
 import { parseExperiment } from '../../detectors/holdout/parse-experiment.js';
 import type { PiiConfig } from '../../detectors/pii/pii-config.js';
 import type { SchemaDriftConfig } from '../../detectors/schema-drift/schema-drift-detector.js';
+import type { SheddingConfig } from '../http/load-shedding.js';
 import type { EnvelopeFields } from '../pipeline/envelope.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { packageRoot } from './package-root.js';
 
 export interface Config {
-  server: { host: string; port: number; bodyLimitBytes: number; maxBatch: number };
+  server: { host: string; port: number; bodyLimitBytes: number; maxBatch: number; shedding: SheddingConfig };
   contracts: { dir: string };
   store: {
     url: string | null;
@@ -25,7 +26,7 @@ export interface Config {
     maxQueue: number;
   };
   envelope: EnvelopeFields;
-  limits: { maxDepth: number; maxStringLength: number; maxNodes: number };
+  limits: { maxDepth: number; maxStringLength: number; maxNodes: number; maxArrayLength: number };
   evaluateIntervalSeconds: number;
   snapshotIntervalSeconds: number;
   privacy: { hashSalt: string | null };

@@ -7,10 +7,20 @@ import { eventsRoute } from './events-route.js';
 import { experimentsRoute } from './experiments-route.js';
 import { findingsRoute } from './findings-route.js';
 import { healthRoute } from './health-route.js';
+import { shedLoad } from './load-shedding.js';
 import { metricsRoute } from './metrics-route.js';
 import { monitorsRoute } from './monitors-route.js';
 import { redactRoute } from './redact-route.js';
 import { runbooksRoute } from './runbooks-route.js';
+
+/** A plugin under a name: traces show it for its hooks and handlers ("handler - events"). */
+function named(
+  name: string,
+  plugin: (s: FastifyInstance) => Promise<void>,
+): (s: FastifyInstance) => Promise<void> {
+  Object.defineProperty(plugin, 'name', { value: name });
+  return plugin;
+}
 
 /**
  * Builds the HTTP API over an App, ready but not listening. The caller owns
@@ -56,9 +66,15 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     );
   });
 
-  const plugins: Array<[string, (s: FastifyInstance, app: App) => Promise<void>]> = [
-    ['events', eventsRoute],
-    ['redact', redactRoute],
+  // The ingest routes shed load; everything else (metrics and health above all) keeps answering.
+  await server.register(
+    named('ingest', async (s) => {
+      await shedLoad(s, app.config.server.shedding);
+      await s.register(named('events', (c) => eventsRoute(c, app)));
+      await s.register(named('redact', (c) => redactRoute(c, app)));
+    }),
+  );
+  const routes: Array<[string, (s: FastifyInstance, app: App) => Promise<void>]> = [
     ['contracts', contractsRoute],
     ['findings', findingsRoute],
     ['consent', consentRoute],
@@ -68,11 +84,6 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     ['health', healthRoute],
     ['metrics', metricsRoute],
   ];
-  for (const [name, route] of plugins) {
-    const plugin = async (s: FastifyInstance) => route(s, app);
-    // The plugin's name is what traces show for its hooks and handlers ("handler - events").
-    Object.defineProperty(plugin, 'name', { value: name });
-    await server.register(plugin);
-  }
+  for (const [name, route] of routes) await server.register(named(name, (s) => route(s, app)));
   return server;
 }

@@ -29,6 +29,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     privacy: { hashSalt: 'test-salt' },
     // Off unless a test turns it on: most tests send events without consent records, which it would flag.
     detectors: { consent: { enabled: false } },
+    // No load shedding unless a test asks: two busy CI cores are not an overload to refuse requests for.
+    server: { shedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 } },
   };
   for (const [section, values] of Object.entries(opts.config ?? {})) {
     doc[section] = Array.isArray(values) ? values : { ...(doc[section] ?? {}), ...values };

@@ -5,9 +5,16 @@ export interface ShapeLimits {
   maxStringLength: number;
   /** Most attributes and array elements in one event, counted over every level. */
   maxNodes: number;
+  /** Longest array in one event (an embedding of 4,096 dimensions fits). */
+  maxArrayLength: number;
 }
 
-export const DEFAULT_SHAPE_LIMITS: ShapeLimits = { maxDepth: 32, maxStringLength: 65_536, maxNodes: 10_000 };
+export const DEFAULT_SHAPE_LIMITS: ShapeLimits = {
+  maxDepth: 32,
+  maxStringLength: 65_536,
+  maxNodes: 10_000,
+  maxArrayLength: 4_096,
+};
 
 /**
  * Guards the detectors from pathological events (deep nesting, huge strings,
@@ -22,6 +29,9 @@ export function checkShape(value: unknown, limits: ShapeLimits): string | null {
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
     if (depth > limits.maxDepth) return `the event nests deeper than ${limits.maxDepth} levels`;
+    if (Array.isArray(v) && v.length > limits.maxArrayLength) {
+      return `an array has ${v.length} elements; the limit is ${limits.maxArrayLength}`;
+    }
     const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
     nodes += children.length;
     if (nodes > limits.maxNodes) return `the event has more than ${limits.maxNodes} attributes and elements`;

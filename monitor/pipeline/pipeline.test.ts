@@ -28,7 +28,7 @@ describe('Pipeline', () => {
     sunk = [];
     // Consent has tests of its own; these events come without consent records.
     const config = buildConfig({
-      limits: { maxDepth: 8, maxStringLength: 5000, maxNodes: 500 },
+      limits: { maxDepth: 8, maxStringLength: 5000, maxNodes: 500, maxArrayLength: 100 },
       detectors: { consent: { enabled: false } },
     });
     pipeline = new Pipeline({
@@ -113,6 +113,7 @@ describe('Pipeline', () => {
         { event_id: 'x' },
         { ...message(), deep },
         message({ text: 'x'.repeat(6000) }),
+        message({ tags: Array.from({ length: 101 }, () => 0) }),
         message(),
       ),
     ]);
@@ -124,12 +125,14 @@ describe('Pipeline', () => {
       'malformed',
       'malformed',
       'malformed',
+      'malformed',
       'ok',
     ]);
-    expect(r).toMatchObject({ accepted: 1, rejected: 7 });
+    expect(r).toMatchObject({ accepted: 1, rejected: 8 });
     expect(r.results[4]!.findings[0]!.attribute).toBe('/event_type');
     expect(r.results[5]!.findings[0]!.message).toMatch(/deeper than 8/);
     expect(r.results[6]!.findings[0]!.message).toMatch(/6000 characters/);
+    expect(r.results[7]!.findings[0]!.message).toBe('an array has 101 elements; the limit is 100');
   });
 
   it('rejects violators in enforce mode and redacts governed attributes in redact mode', () => {
