@@ -467,16 +467,136 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('holds back a warning while the critical alert of the same rule fires', () => {
-      const rule = asArray(am.inhibit_rules)
-        .map(asMapping)
-        .find(
-          (r) =>
-            asArray(r.source_matchers).map(String).includes('severity="critical"') &&
-            asArray(r.target_matchers).map(String).includes('severity="warning"'),
+    /** Alertmanager's matcher: a label the alert lacks reads as "", regular expressions are anchored. */
+    const matches = (labels: Record<string, string>, m: string): boolean => {
+      const [k, op, v] = matcher(m);
+      const value = labels[k!] ?? '';
+      if (op === '=') return value === v;
+      if (op === '!=') return value !== v;
+      const re = new RegExp(`^(?:${v})$`);
+      return op === '=~' ? re.test(value) : !re.test(value);
+    };
+    const inhibitRules = asArray(am.inhibit_rules).map(asMapping);
+    /** Whether a firing `source` holds back `target` (Alertmanager's inhibitor: absent labels compare equal). */
+    const inhibits = (source: Record<string, string>, target: Record<string, string>): boolean =>
+      inhibitRules.some(
+        (r) =>
+          asArray(r.source_matchers).every((m) => matches(source, String(m))) &&
+          asArray(r.target_matchers).every((m) => matches(target, String(m))) &&
+          // A target that matches the source side too is not held back by alerts that match the target side.
+          !(
+            asArray(r.source_matchers).every((m) => matches(target, String(m))) &&
+            asArray(r.target_matchers).every((m) => matches(source, String(m)))
+          ) &&
+          asArray(r.equal).every((l) => (source[String(l)] ?? '') === (target[String(l)] ?? '')),
+      );
+
+    /** Each alert rule of alerts/ with its static labels and the label sets its promtool tests see it fire with. */
+    const alertRules = new Map<
+      string,
+      { labels: Record<string, string>; firing: Array<Record<string, string>> }
+    >();
+    for (const f of readdirSync(join(root, 'alerts')).filter((x) => x.endsWith('.rules.yml'))) {
+      const doc = asMapping(parseYaml(read(join('alerts', f))));
+      for (const rule of asArray(doc.groups).flatMap((g) => asArray(asMapping(g).rules).map(asMapping))) {
+        if (rule.alert === undefined) continue;
+        const labels = Object.fromEntries(
+          Object.entries(asMapping(rule.labels ?? {})).map(([k, v]) => [k, String(v)]),
         );
-      expect(rule).toBeDefined();
-      expect(asArray(rule!.equal)).toContain('alertname');
+        alertRules.set(String(rule.alert), { labels, firing: [] });
+      }
+    }
+    const testsDir = join(root, 'alerts', 'tests');
+    for (const f of readdirSync(testsDir).filter((x) => x.endsWith('.test.yml'))) {
+      const doc = asMapping(parseYaml(readFileSync(join(testsDir, f), 'utf8')));
+      for (const t of asArray(doc.tests).map(asMapping)) {
+        for (const c of asArray(t.alert_rule_test).map(asMapping)) {
+          for (const e of asArray(c.exp_alerts ?? []).map(asMapping)) {
+            const labels = Object.fromEntries(
+              Object.entries(asMapping(e.exp_labels ?? {})).map(([k, v]) => [k, String(v)]),
+            );
+            alertRules.get(String(c.alertname))?.firing.push({ ...labels, alertname: String(c.alertname) });
+          }
+        }
+      }
+    }
+    /** Each warning and the critical alert it leads to: the critical one holds the warning back. */
+    const PAIRS: Array<[warning: string, critical: string]> = [
+      ['EarshotContractViolationRatioHigh', 'EarshotContractViolationRatioCritical'],
+      ['EarshotStoreWriteLagHigh', 'EarshotStoreWriteLagCritical'],
+      ['EarshotEventLoopLagHigh', 'EarshotEventLoopLagCritical'],
+      ['EarshotStoreQueueGrowing', 'EarshotStoreQueueNearFull'],
+      ['EarshotEventTypeSilent', 'EarshotNoEvents'],
+      ['EarshotIngestRequestsFailing', 'EarshotIngestRequestsFailingCritical'],
+    ];
+    const firingOf = (name: string) => {
+      const rule = alertRules.get(name);
+      expect(rule, `${name} is an alert rule of alerts/`).toBeDefined();
+      expect(rule!.firing.length, `${name} fires in a promtool test`).toBeGreaterThan(0);
+      return rule!.firing;
+    };
+
+    it('pairs each warning with its critical alert by a family label, and only those', () => {
+      const paired = new Set(PAIRS.flat());
+      for (const [warning, critical] of PAIRS) {
+        const w = alertRules.get(warning)?.labels;
+        const c = alertRules.get(critical)?.labels;
+        expect(w?.severity, warning).toBe('warning');
+        expect(c?.severity, critical).toBe('critical');
+        expect(w?.family, `${warning} has a family`).toMatch(/^[a-z_]+$/);
+        expect(c?.family, `${critical} shares ${warning}'s family`).toBe(w?.family);
+      }
+      const families = PAIRS.map(([w]) => alertRules.get(w)?.labels.family);
+      expect(new Set(families).size, 'one family per pair').toBe(PAIRS.length);
+      for (const [name, rule] of alertRules) {
+        if (!paired.has(name)) expect(rule.labels.family, `${name} is in no pair`).toBeUndefined();
+      }
+    });
+
+    it('holds back a warning while the critical alert of its family fires, as the alerts fire in the tests', () => {
+      for (const [warning, critical] of PAIRS) {
+        const sources = firingOf(critical);
+        for (const target of firingOf(warning)) {
+          const held = sources.some((source) => inhibits(source, target));
+          // A critical alert fires for one contract or instance: the warnings of the others go on.
+          const same = sources.some((source) =>
+            ['contract', 'instance'].every((l) => !source[l] || source[l] === target[l]),
+          );
+          expect(held, `${critical} holds back ${JSON.stringify(target)}`).toBe(same);
+        }
+      }
+      // The tests cover both: a warning held back and one let through.
+      const all = PAIRS.flatMap(([w, c]) => firingOf(w).map((t) => firingOf(c).some((s) => inhibits(s, t))));
+      expect(all).toContain(true);
+      expect(all).toContain(false);
+    });
+
+    it('holds back nothing across families, and no alert without one', () => {
+      const critical = [...alertRules.values()].filter((r) => r.labels.severity === 'critical');
+      const warning = [...alertRules.entries()].filter(([, r]) => r.labels.severity === 'warning');
+      expect(warning.some(([, r]) => r.labels.family === undefined)).toBe(true);
+      for (const [name, w] of warning) {
+        for (const target of w.firing) {
+          for (const source of critical.flatMap((c) => c.firing)) {
+            // Same instance and contract as the target, so only the family tells them apart.
+            const near: Record<string, string> = {
+              ...source,
+              instance: target.instance ?? '',
+              contract: target.contract ?? '',
+            };
+            for (const s of [source, near]) {
+              if (inhibits(s, target)) {
+                expect(w.labels.family, `${s.alertname} holds back ${name}`).toBeDefined();
+                expect(s.family, `${s.alertname} holds back ${name}`).toBe(w.labels.family);
+              }
+            }
+          }
+        }
+      }
+      // Without the family matcher on the target, an absent family would count as equal.
+      expect(inhibits({ severity: 'critical', alertname: 'EarshotPiiLeak' }, { severity: 'warning' })).toBe(
+        false,
+      );
     });
 
     it('has an explicit route for the severity of every alert rule in alerts/', () => {

@@ -10,21 +10,43 @@ import { createTestApp, type TestApp } from '../monitor/http/test-app.js';
  * A linter for the dashboards in grafana/dashboards, in the spirit of Grafana's
  * dashboard-linter: every panel is templated on the datasource, titled,
  * described and given a unit; rates use $__rate_interval; and every metric and
- * label an expression names exists on earshot's /metrics.
+ * label an expression names exists on earshot's /metrics, or is a recording
+ * rule of alerts/earshot-recording.rules.yml that keeps that label.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+/**
+ * The schemaVersion each Grafana release (major.minor) writes when it saves a
+ * dashboard; patch releases add no migrations. Add the version before moving
+ * docker-compose.yml's grafana image to it.
  *
- * SCHEMA_VERSION is what Grafana 11.2 (the stack pins grafana/grafana:11.2.2)
- * writes when it saves a dashboard: 39. Sources: dashboards exported from
- * Grafana 11.2.2 (panels with `"pluginVersion": "11.2.2"`) carry
- * `"schemaVersion": 39`; the next migration, to 40 (the dashboard `refresh`
- * normalized to a string, grafana/grafana
- * apps/dashboard/pkg/migration/schemaversion/v40.go, frontend
+ * 11.2: 39. Sources: dashboards exported from Grafana 11.2.2 (panels with
+ * `"pluginVersion": "11.2.2"`) carry `"schemaVersion": 39`; the next
+ * migration, to 40 (the dashboard `refresh` normalized to a string,
+ * grafana/grafana apps/dashboard/pkg/migration/schemaversion/v40.go, frontend
  * public/app/features/dashboard/state/DashboardMigrator.ts), came with a later
  * release. A dashboard at 39 is therefore loaded by 11.2 without migration.
  */
-const SCHEMA_VERSION = 39;
-const GRAFANA_VERSION = '11.2.2';
+const SCHEMA_VERSIONS: Record<string, number> = { '11.2': 39 };
 
-const here = dirname(fileURLToPath(import.meta.url));
+/** The Grafana version the compose stack runs: the tag of its grafana image. */
+function composeGrafanaVersion(): string {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { image?: string }>;
+  };
+  const image = compose.services.grafana?.image ?? '';
+  const version = /^grafana\/grafana(?:-oss|-enterprise)?:(\d+\.\d+\.\d+)$/.exec(image)?.[1];
+  if (!version)
+    throw new Error(`docker-compose.yml: grafana image ${JSON.stringify(image)} is not pinned to a release`);
+  return version;
+}
+
+const GRAFANA_VERSION = composeGrafanaVersion();
+const GRAFANA_MINOR = GRAFANA_VERSION.split('.').slice(0, 2).join('.');
+const SCHEMA_VERSION: number | undefined = SCHEMA_VERSIONS[GRAFANA_MINOR];
+
 const DASHBOARD_DIR = join(here, 'dashboards');
 /** Where docker-compose mounts grafana/dashboards inside the Grafana container. */
 const MOUNTED_DASHBOARD_DIR = '/var/lib/grafana/dashboards';
@@ -299,9 +321,12 @@ function lintExpr(expr: string, catalogue: Map<string, Set<string>>, variables: 
       if (expr[end] === '(') depth++;
       if (expr[end] === ')' && --depth === 0) break;
     }
-    const range = /\[([^\]]*)\]\s*$/.exec(expr.slice(m.index + m[0].length, end))?.[1];
+    const inner = expr.slice(m.index + m[0].length, end);
+    const range = /\[([^\]]*)\]\s*$/.exec(inner)?.[1];
     if (range !== '$__rate_interval')
       problems.push(`${m[1]}() over [${range ?? '?'}], not [$__rate_interval]`);
+    const record = /[A-Za-z_]\w*:[\w:]*/.exec(inner)?.[0];
+    if (record) problems.push(`${m[1]}() of the recording rule ${record}, a rate already`);
   }
   for (const v of expr.matchAll(/\$\{?(\w+)/g)) {
     if (v[1] !== '__rate_interval' && !variables.has(v[1]!)) problems.push(`undefined variable $${v[1]}`);
@@ -372,6 +397,45 @@ async function catalogueOf(
   return out;
 }
 
+// ---------------------------------------------------------------- the recording rules
+
+const RECORDING_RULES = join(root, 'alerts', 'earshot-recording.rules.yml');
+
+/**
+ * The labels a recording rule's series keep: those of its outermost
+ * aggregations' by (...), shared by every one of them (one-to-one
+ * arithmetic between them keeps the labels both sides have), le dropped
+ * by histogram_quantile. Vector matching with on/ignoring and without
+ * (...) are not read.
+ */
+function recordLabels(expr: string): Set<string> {
+  const { groupings } = scanPromQL(expr);
+  const unread = groupings.find((g) => g.keyword !== 'by');
+  if (unread) throw new Error(`${unread.keyword} (...) in a recording rule: ${expr}`);
+  const outer = groupings.filter((g) => !groupings.some((o) => o !== g && o.from < g.from && g.to <= o.to));
+  if (outer.length === 0) {
+    const first = tokenize(expr)[0]?.text ?? '';
+    if (!AGGREGATIONS.has(first)) throw new Error(`cannot tell the labels of ${expr}`);
+    return new Set();
+  }
+  let labels = new Set(outer[0]!.labels);
+  for (const g of outer.slice(1)) labels = new Set([...labels].filter((l) => g.labels.includes(l)));
+  if (/^\s*histogram_quantile\s*\(/.test(expr)) labels.delete('le');
+  return labels;
+}
+
+/** Recording rule name to the labels its series keep. */
+function recordCatalogue(): Map<string, Set<string>> {
+  const doc = parse(readFileSync(RECORDING_RULES, 'utf8')) as {
+    groups: Array<{ rules: Array<{ record?: string; expr: string }> }>;
+  };
+  const out = new Map<string, Set<string>>();
+  for (const rule of doc.groups.flatMap((g) => g.rules)) {
+    if (rule.record) out.set(rule.record, recordLabels(rule.expr));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- tests
 
 describe('the PromQL linter itself', () => {
@@ -402,6 +466,42 @@ describe('the PromQL linter itself', () => {
     ]);
   });
 
+  it('reads recording rules as the labels they keep, and refuses a rate of one', () => {
+    const withRecords = new Map([
+      ...catalogue,
+      ['earshot:events:rate5m', recordLabels('sum by (job, instance, contract, outcome) (rate(x[5m]))')],
+      ['earshot:events_total:rate5m', recordLabels('sum(rate(x[5m])) / sum(rate(y[5m]))')],
+    ]);
+    expect(withRecords.get('earshot:events:rate5m')).toEqual(
+      new Set(['job', 'instance', 'contract', 'outcome']),
+    );
+    expect(
+      lintExpr('sum by (outcome) (earshot:events:rate5m{instance=~"$instance"})', withRecords, vars),
+    ).toEqual([]);
+    expect(
+      lintExpr('sum by (source) (earshot:events_total:rate5m{instance="a"})', withRecords, vars),
+    ).toEqual([
+      'earshot:events_total:rate5m has no label instance',
+      'by (source): not a label of the metrics it applies to',
+    ]);
+    expect(lintExpr('sum(rate(earshot:events:rate5m[$__rate_interval]))', withRecords, vars)).toEqual([
+      'rate() of the recording rule earshot:events:rate5m, a rate already',
+    ]);
+    expect(lintExpr('sum(earshot:event:rate5m)', withRecords, vars)).toEqual([
+      'unknown metric earshot:event:rate5m',
+    ]);
+    expect(
+      recordLabels(
+        'histogram_quantile(0.99, sum by (source, le) (earshot:batch_duration_seconds_bucket:rate10m))',
+      ),
+    ).toEqual(new Set(['source']));
+    expect(
+      recordLabels(
+        'sum by (contract) (rate(a[5m]) ) / sum by (contract, outcome) (sum by (contract, outcome, x) (b))',
+      ),
+    ).toEqual(new Set(['contract']));
+  });
+
   it('checks grouping labels against the aggregation they belong to, prefix or postfix', () => {
     expect(lintExpr('sum(earshot_events_total) by (outcome)', catalogue, vars)).toEqual([]);
     expect(lintExpr('sum(earshot_events_total) by (le)', catalogue, vars)).toEqual([
@@ -414,6 +514,7 @@ describe('Grafana dashboards', () => {
   const dashboards = loadDashboards();
   let testApp: TestApp;
   let catalogue: Map<string, Set<string>>;
+  const records = recordCatalogue();
 
   beforeAll(async () => {
     testApp = await createTestApp();
@@ -429,6 +530,7 @@ describe('Grafana dashboards', () => {
     }
     runtime.clear();
     catalogue.set('up', new Set(TARGET_LABELS));
+    for (const [name, labels] of records) catalogue.set(name, labels);
   });
 
   afterAll(async () => {
@@ -447,6 +549,25 @@ describe('Grafana dashboards', () => {
     expect(catalogue.has('earshot_pipeline_batch_duration_seconds_bucket')).toBe(true);
     expect(catalogue.get('earshot_experiment_lift_bound')).toContain('interval');
     expect(catalogue.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+  });
+
+  it(`knows the schemaVersion of the Grafana the stack runs (${GRAFANA_VERSION})`, () => {
+    expect(
+      SCHEMA_VERSION,
+      `Grafana ${GRAFANA_MINOR} (docker-compose.yml) is not in SCHEMA_VERSIONS: add it with its source`,
+    ).toBeDefined();
+  });
+
+  it('reads the recording rules, and the dashboards read every rule kept per instance', () => {
+    expect(records.size).toBeGreaterThan(0);
+    const exprs = dashboards.flatMap(({ json }) =>
+      allPanels(json).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? '')),
+    );
+    const read = new Set(exprs.flatMap((e) => scanPromQL(e).selectors.map((x) => x.name)));
+    for (const [name, labels] of records) {
+      if (labels.has('instance'))
+        expect(read, `${name} is kept per instance for no dashboard`).toContain(name);
+    }
   });
 
   describe.each(dashboards)('$file', ({ file, json: d }) => {
@@ -534,7 +655,7 @@ describe('Grafana dashboards', () => {
       ).toBe(true);
     });
 
-    it('queries only metrics and labels that exist on /metrics, with rates over $__rate_interval', () => {
+    it('queries only metrics and labels of /metrics or the recording rules, raw rates over $__rate_interval', () => {
       const names = new Set(variables.keys());
       const problems: string[] = [];
       for (const p of panels) {
