@@ -2,6 +2,7 @@ import { completenessDetectorFactory } from '../../detectors/completeness/comple
 import { CONSENT_POLICY_SCHEMA } from '../../detectors/consent/consent-policy.js';
 import { piiDetectorFactory } from '../../detectors/pii/pii-detector.js';
 import { schemaDriftDetectorFactory } from '../../detectors/schema-drift/schema-drift-detector.js';
+import { AUTH_SCHEMA } from '../http/auth/auth-config.js';
 import { SHEDDING_DEFAULTS } from '../http/load-shedding.js';
 import { DEFAULT_ENVELOPE_FIELDS } from '../pipeline/envelope.js';
 
@@ -113,6 +114,8 @@ export const CONFIG_SCHEMA = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
       },
     },
+    /** API keys and roles (monitor/http/auth); off by default. */
+    auth: AUTH_SCHEMA,
     /** Holdout experiments (detectors/holdout/experiment-config.ts); each is checked by parseExperiment. */
     experiments: { type: 'array', default: [], maxItems: 100, items: { type: 'object' } },
     detectors: {

@@ -9,6 +9,7 @@ import type { ExperimentConfig, ExperimentSection } from '../../detectors/holdou
 import { parseExperiment } from '../../detectors/holdout/parse-experiment.js';
 import type { PiiConfig } from '../../detectors/pii/pii-config.js';
 import type { SchemaDriftConfig } from '../../detectors/schema-drift/schema-drift-detector.js';
+import type { AuthConfig } from '../http/auth/auth-config.js';
 import type { SheddingConfig } from '../http/load-shedding.js';
 import type { EnvelopeFields } from '../pipeline/envelope.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
@@ -31,6 +32,7 @@ export interface Config {
   snapshotIntervalSeconds: number;
   privacy: { hashSalt: string | null };
   log: { level: string };
+  auth: AuthConfig;
   /** Holdout experiments from the config file, checked, with the sections as written. */
   experiments: Array<{ config: ExperimentConfig; section: ExperimentSection }>;
   detectors: {

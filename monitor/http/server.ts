@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { App } from '../app.js';
+import { registerAuth } from './auth/auth-hook.js';
 import { consentRoute } from './consent-route.js';
 import { contractsRoute } from './contracts-route.js';
 import { handleError, registerErrorHandling } from './error-handler.js';
@@ -66,6 +67,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     );
   });
 
+  // Before any route, so every one of them is behind it.
+  await registerAuth(server, app.config.auth);
   // The ingest routes shed load; everything else (metrics and health above all) keeps answering.
   await server.register(
     named('ingest', async (s) => {
