@@ -143,7 +143,24 @@ describe('earshot (built CLI)', () => {
     expect(run.stdout).toMatch(/events\s+[\d,]+ checked/);
     expect(run.stdout).toMatch(/outcomes\s+ok [\d,]+/);
     expect(run.stdout).toMatch(/findings\s+[\d,]+ by kind:\n\s+\w+\s+[\d,]+/);
+    // The demo runs with API keys, one per role, and prints them.
+    for (const role of ['producer', 'operator', 'auditor']) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${role}\\s+esk_[A-Za-z0-9_-]{43}$`, 'm'));
+    }
   }, 60_000);
+
+  it('keys create prints a new key and the configuration line with its hash', async () => {
+    const run = await earshot(['keys', 'create', '--name', 'checkout', '--roles', 'producer,operator']).done;
+    expect(run.code).toBe(0);
+    const key = /^key: {2}(esk_\S+)$/m.exec(run.stdout)?.[1];
+    expect(key).toBeDefined();
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256').update(key!).digest('hex');
+    expect(run.stdout).toContain(`- { name: checkout, hash: "sha256:${hash}", roles: [producer, operator] }`);
+    const bad = await earshot(['keys', 'create', '--name', 'x', '--roles', 'admin']).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--roles takes producer, operator, auditor \(not admin\)/);
+  }, 30_000);
 
   it('serve answers /healthz, then drains and exits 0 on SIGTERM', async () => {
     const child = earshot(['serve'], {

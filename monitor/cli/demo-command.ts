@@ -3,6 +3,7 @@ import { createLogger } from '../logger.js';
 import { loadCliConfig } from './cli-config.js';
 import { type CliIo, EXIT_OK, UsageError } from './cli-io.js';
 import { demoExperiment } from './demo-experiment.js';
+import { demoKeys } from './demo-keys.js';
 import { readTotals } from './demo-snapshot.js';
 import { DemoTraffic } from './demo-traffic.js';
 import { onShutdown } from './graceful-shutdown.js';
@@ -62,6 +63,11 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const duration = numberOption(values.duration, 'duration');
   const config = await loadCliConfig(io.env, { host: values.host, port: intOption(values.port, 'port') });
   if (config.experiments.length === 0) config.experiments.push(demoExperiment());
+  let made: ReturnType<typeof demoKeys> | null = null;
+  if (!config.auth.enabled) {
+    made = demoKeys(config.auth);
+    config.auth = made.auth;
+  }
 
   // The terminal belongs to the summary: logs go to stderr, quiet unless asked.
   const logger = createLogger(io.env.EARSHOT_LOG_LEVEL ?? 'warn', io.stderr);
@@ -92,11 +98,16 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
         dropped: app.writer.dropped(),
         apiUrl: running.url,
         metricsUrl: `${running.url}/metrics`,
+        ...(made ? { keys: made.keys } : {}),
       };
     },
     { tty: io.stdout.isTTY === true },
   );
-  if (!io.stdout.isTTY) io.stdout.write(`earshot demo on ${running.url} (metrics: ${running.url}/metrics)\n`);
+  if (!io.stdout.isTTY) {
+    io.stdout.write(
+      `earshot demo on ${running.url} (metrics: ${running.url}/metrics)\n${made?.banner ?? ''}`,
+    );
+  }
   traffic.start();
   summary.start();
 

@@ -17,6 +17,8 @@ export interface DemoSnapshot {
   dropped: number;
   apiUrl: string;
   metricsUrl: string;
+  /** The API keys the demo made, by role, when it made them (printed so each route can be tried). */
+  keys?: Array<{ role: string; key: string }>;
 }
 
 export interface EventTotals {

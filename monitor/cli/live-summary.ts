@@ -27,6 +27,9 @@ export function formatSummary(s: DemoSnapshot, final = false): string[] {
     '',
     `  API        ${s.apiUrl}/v1/events   ${s.apiUrl}/v1/findings`,
     `  metrics    ${s.metricsUrl}`,
+    ...(s.keys ?? []).map(
+      (k, i) => `  ${i === 0 ? 'API keys  ' : '          '} ${k.role.padEnd(9)} ${k.key}`,
+    ),
     '',
     '  Ctrl-C to stop',
   );

@@ -8,6 +8,7 @@ import { CONTRACTS_CHECK_HELP, runContractsCheck } from './contracts-check-comma
 import { CONTRACTS_INFER_HELP, runContractsInfer } from './contracts-infer-command.js';
 import { DEMO_HELP, runDemo } from './demo-command.js';
 import { GENERATE_HELP, runGenerate } from './generate-command.js';
+import { KEYS_CREATE_HELP, runKeysCreate } from './keys-create-command.js';
 import { REPORT_CONSENT_HELP, runReportConsent } from './report-consent-command.js';
 import { runServe, SERVE_HELP } from './serve-command.js';
 
@@ -27,6 +28,7 @@ Commands:
   consent import FILE    import consent records (NDJSON or CSV) into the ledger
   consent erase USER_ID  carry out an erasure request in the store
   audit verify           check the consent audit log's hash chain
+  keys create            make an API key with roles; prints it and its hash
 
 Options:
   -h, --help             show help; earshot <command> --help for a command
@@ -99,6 +101,10 @@ const GROUPS: Record<string, { help: string; commands: Record<string, Command> }
     },
   },
   audit: { help: AUDIT_HELP, commands: { verify: { help: AUDIT_VERIFY_HELP, run: runAuditVerify } } },
+  keys: {
+    help: `Usage: earshot keys create --name NAME --roles ROLE[,ROLE...]\n\nRun earshot keys create --help for details.\n`,
+    commands: { create: { help: KEYS_CREATE_HELP, run: runKeysCreate } },
+  },
 };
 
 /** Finds the command an argv names: ["contracts", "check", ...] -> contracts check. */
