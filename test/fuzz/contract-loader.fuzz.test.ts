@@ -93,15 +93,22 @@ const YAML_SPECIALS = [
  */
 const formatVersionArb = fc
   .tuple(
-    fc.oneof(fc.nat({ max: 20 }), fc.constantFrom(99_999_999_999_999_999_999)),
+    fc.oneof(fc.nat({ max: 20 }), fc.constant(Number.MAX_SAFE_INTEGER)),
     fc.nat({ max: 20 }),
     fc.nat({ max: 20 }),
     fc.option(
-      fc.string({ unit: fc.constantFrom(...'0123456789Aaz.-'.split('')), minLength: 1, maxLength: 300 }),
+      fc
+        .array(
+          fc
+            .string({ unit: fc.constantFrom(...'0123456789Aaz-'.split('')), minLength: 1, maxLength: 12 })
+            .map((id) => (/^\d+$/.test(id) ? id.replace(/^0+(?=\d)/, '') : id)),
+          { minLength: 1, maxLength: 5 },
+        )
+        .map((ids) => ids.join('.')),
       { nil: undefined },
     ),
   )
-  .map(([a, b, c, pre]) => `${BigInt(a)}.${b}.${c}${pre === undefined ? '' : `-${pre}`}`)
+  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? '' : `-${pre}`}`)
   .filter((v) => semver.valid(v) !== null);
 
 const tmp = mkdtempSync(join(tmpdir(), 'earshot-fuzz-contracts-'));

@@ -141,7 +141,11 @@ const bodyArb = (raw: string, docArb: fc.Arbitrary<unknown>): fc.Arbitrary<strin
     },
   );
 
-const modeArb = (raw: string) => fc.constantFrom('observe', 'enforce', 'redact', '', 'REDACT', raw);
+const modeArb = (raw: string) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('observe', 'enforce', 'redact') },
+    { weight: 1, arbitrary: fc.constantFrom('', 'REDACT', raw) },
+  );
 
 const postEventsArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
   fc
@@ -194,7 +198,10 @@ const contractDocArb = fc
     fc.array(mutationArb, { maxLength: 3 }),
     fc.nat({ max: 1_000_000 }),
     fc.constantFrom('new-name', 'next-minor', 'same'),
-    fc.nat({ max: 500 }),
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 400 }) },
+    ),
   )
   .map(([ms, n, naming, depth]) => {
     const doc = mutate(ms);
@@ -219,8 +226,15 @@ function inFreeText(doc: Record<string, unknown>, raw: string, where: number): R
   return copy;
 }
 
-const serialize = (doc: unknown, type: string) =>
-  type === 'application/json' ? JSON.stringify(doc) : stringifyYaml(doc);
+/** JSON, or YAML for the YAML types; JSON text (which YAML reads too) where a deep schema is past what the YAML writer nests. */
+function serialize(doc: unknown, type: string): string {
+  if (type === 'application/json') return JSON.stringify(doc);
+  try {
+    return stringifyYaml(doc);
+  } catch {
+    return JSON.stringify(doc);
+  }
+}
 
 const postContractsArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
   fc
@@ -239,8 +253,11 @@ const postContractsArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
           .map((doc) => ({ doc: insertPii(doc, pii, [{ placement: 'key', at: 0 }]), echo: true })),
       ),
       fc.constantFrom('application/json', 'application/yaml', 'text/yaml'),
-      // Bodies that are not a document (bytes, nesting, NDJSON): their parse errors name a position only.
-      fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: bodyArb(pii, fc.constant({})) }),
+      // Bodies that are not a contract (bytes, the value deep in nesting): their errors name a position only.
+      fc.oneof(
+        { weight: 5, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.oneof(bytesArb(pii), nestedArb(pii)) },
+      ),
       fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: contentTypeArb(pii) }),
     )
     .map(([{ doc, echo }, type, raw, otherType]) => ({
@@ -260,6 +277,13 @@ const postExperimentsArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
   fc
     .tuple(
       fc.oneof(
+        // Valid, under an id of its own, the value in its description: added (201), up to the 100 earshot runs.
+        {
+          weight: 2,
+          arbitrary: fc
+            .nat({ max: 1_000_000 })
+            .map((n) => ({ ...EXPERIMENT, id: `fuzz-${n}`, description: `Ask ${pii} about it.` })),
+        },
         { weight: 3, arbitrary: insertionsArb.map((ins) => insertPii(EXPERIMENT, pii, ins)) },
         {
           weight: 1,
@@ -292,24 +316,27 @@ const REPORT_PARAMS = ['from', 'to', 'format', 'evidence_limit'];
 /** Query values: plausible ones, random text, the value itself. */
 const queryValueArb = (raw: string) =>
   fc.oneof(
-    fc.constantFrom(
-      'schema',
-      'pii_leak',
-      'error',
-      '2026-03-01T10:00:00Z',
-      '2026-02-30T10:00:00Z',
-      '10',
-      '0',
-      '-1',
-      '1e3',
-      'csv',
-      'html',
-      'json',
-      '',
-    ),
-    fc.string({ maxLength: 20 }),
-    fc.constant(raw),
-    fc.string({ maxLength: 10 }).map((s) => `${s}${raw}`),
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'schema',
+        'pii_leak',
+        'error',
+        '2026-03-01T10:00:00Z',
+        '2026-02-30T10:00:00Z',
+        '10',
+        '0',
+        '-1',
+        '1e3',
+        'csv',
+        'html',
+        'json',
+        '',
+      ),
+    },
+    { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+    { weight: 1, arbitrary: fc.constant(raw) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map((s) => `${s}${raw}`) },
   );
 
 /** A query string of known and unknown names, the value among names and values; sometimes raw (not percent-encoded). */
@@ -318,7 +345,11 @@ const queryArb = (raw: string, names: string[]) =>
     .tuple(
       fc.array(
         fc.tuple(
-          fc.oneof(fc.constantFrom(...names), fc.constant(raw), fc.string({ maxLength: 8 })),
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom(...names) },
+            { weight: 1, arbitrary: fc.constant(raw) },
+            { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+          ),
           queryValueArb(raw),
         ),
         {
@@ -338,6 +369,20 @@ const getArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
     .oneof(
       queryArb(pii, FINDINGS_PARAMS).map((q) => `/v1/findings?${q}`),
       queryArb(pii, REPORT_PARAMS).map((q) => `/v1/reports/consent?${q}`),
+      // A valid report request, sometimes with one more parameter holding the value.
+      fc
+        .tuple(
+          fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+          fc.integer({ min: 1, max: 400 * 86_400_000 }),
+          fc.constantFrom('json', 'csv', 'html'),
+          fc.nat({ max: 100_000 }),
+          fc.option(queryArb(pii, REPORT_PARAMS), { nil: undefined }),
+        )
+        .map(([from, span, format, limit, extra]) => {
+          const to = new Date(from.getTime() + span).toISOString();
+          const q = `from=${from.toISOString()}&to=${to}&format=${format}&evidence_limit=${limit}`;
+          return `/v1/reports/consent?${q}${extra ? `&${extra}` : ''}`;
+        }),
       fc
         .tuple(fc.oneof(fc.constant(pii), fc.string({ maxLength: 300 })), queryArb(pii, ['x']), fc.boolean())
         .map(([id, q, encode]) => `/v1/consent/${encode ? encodeURIComponent(id) : id}?${q}`),
