@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { childPointer, pointerKeys } from './json-pointer.js';
 
 /**
  * Values that come from traffic (attribute names, enum values) may end up in
@@ -35,4 +36,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** True for an RFC 4122-shaped UUID: opaque by construction, so it cannot hold PII. */
 export function isUuid(value: string): boolean {
   return value.length === 36 && value.charCodeAt(8) === 45 && UUID.test(value);
+}
+
+/**
+ * A JSON pointer with every key that could be personal data replaced by
+ * its salted hash: array indexes and identifier-like keys stay readable, and
+ * a key that is itself a pointer (a contract's attribute, "/text") is made
+ * safe key by key, so "/attributes/~1text/pii" stays as it is while
+ * "/attributes/~1jane.doe@example.com/pii" does not carry the address.
+ */
+export function safePointer(pointer: string): string {
+  if (pointer === '' || pointer === '/') return pointer;
+  const safeKey = (key: string): string => {
+    if (/^\d+$/.test(key) || isSafeToken(key)) return key;
+    if (key.startsWith('/')) return safePointer(key);
+    return saltedHash(key);
+  };
+  return pointerKeys(pointer).reduce((out, key) => childPointer(out, safeKey(key)), '');
 }

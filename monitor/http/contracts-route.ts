@@ -52,7 +52,7 @@ function parseDocument(raw: RawBody): unknown {
   if (raw.text.trim() === '') throw new BodyError('empty_body', 'the body is empty');
   if (YAML_TYPES.includes(raw.mediaType)) {
     try {
-      return parseYaml(raw.text, { maxAliasCount: 100 });
+      return parseYaml(raw.text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (err) {
       const pos = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';

@@ -203,7 +203,7 @@ function parseDefinition(body: unknown): unknown {
   if (!raw || raw.text.trim() === '') throw new BodyError('empty_body', 'the body is empty');
   if (YAML_TYPES.includes(raw.mediaType)) {
     try {
-      return parseYaml(raw.text, { maxAliasCount: 100 });
+      return parseYaml(raw.text, { maxAliasCount: 100, logLevel: 'error' });
     } catch {
       throw new HttpError(400, 'malformed_yaml', 'the body is not valid YAML');
     }

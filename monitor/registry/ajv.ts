@@ -8,7 +8,14 @@ import addFormats from 'ajv-formats';
  * with their own keywords (x-*, examples).
  */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: false, messages: true });
+  // logger: false, since ajv's warnings go to the console and quote the schema (an unknown format's name).
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    useDefaults: false,
+    messages: true,
+    logger: false,
+  });
   addFormats.default(ajv);
   return ajv;
 }

@@ -1,3 +1,4 @@
+import { safeToken } from '../findings/safe-token.js';
 import { narrowing, type SchemaChange, unproven, widening } from './compat-change.js';
 import { deepEqual, jsonKind, show } from './compat-json.js';
 
@@ -202,7 +203,9 @@ function compareCount(
   const n = newer[key];
   if (deepEqual(o, n)) return [];
   if ((o !== undefined && !isCount(o)) || (n !== undefined && !isCount(n))) {
-    return [unproven(pointer, 'keyword_changed', `cannot prove compatibility of ${key} change`, key)];
+    return [
+      unproven(pointer, 'keyword_changed', `cannot prove compatibility of ${safeToken(key)} change`, key),
+    ];
   }
   const absent = side === 'min' ? 0 : Number.POSITIVE_INFINITY;
   const ov = (o as number | undefined) ?? absent;

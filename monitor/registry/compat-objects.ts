@@ -1,3 +1,4 @@
+import { safeToken } from '../findings/safe-token.js';
 import {
   childPointer,
   directions,
@@ -80,7 +81,7 @@ function addedOrRemoved(
   change: 'property_added' | 'property_removed',
 ): SchemaChange {
   const side = change === 'property_added' ? 'earlier' : 'newer';
-  const detail = `property "${name}" ${change === 'property_added' ? 'added' : 'removed'}; ${slotWording(slot, side)}`;
+  const detail = `property "${safeToken(name)}" ${change === 'property_added' ? 'added' : 'removed'}; ${slotWording(slot, side)}`;
   if (slot.from === 'unknown') return unproven(pointer, change, detail, 'properties');
   const flags = directions(compare(older, newer, pointer));
   return { pointer, change, detail, ...flags, keyword: 'properties' };
@@ -172,7 +173,7 @@ function compareRequired(older: Schema, newer: Schema, pointer: string): SchemaC
         narrowing(
           childPointer(pointer, name),
           'required_added',
-          `attribute "${name}" became required`,
+          `attribute "${safeToken(name)}" became required`,
           'required',
         ),
       );
@@ -184,7 +185,7 @@ function compareRequired(older: Schema, newer: Schema, pointer: string): SchemaC
         widening(
           childPointer(pointer, name),
           'required_removed',
-          `attribute "${name}" is no longer required`,
+          `attribute "${safeToken(name)}" is no longer required`,
           'required',
         ),
       );

@@ -1,3 +1,4 @@
+import { safeToken } from '../findings/safe-token.js';
 import {
   childPointer,
   directions,
@@ -106,11 +107,22 @@ function compareKeywords(o: Schema, n: Schema, pointer: string): SchemaChange[] 
     if (ANALYSED.has(key) || deepEqual(o[key], n[key])) continue;
     if (isAnnotation(key)) annotations.push(key);
     else if (COMPOSITION.has(key)) {
-      out.push(unproven(pointer, 'composition_changed', `cannot prove compatibility of ${key} change`, key));
+      out.push(
+        unproven(
+          pointer,
+          'composition_changed',
+          `cannot prove compatibility of ${safeToken(key)} change`,
+          key,
+        ),
+      );
     } else if (REFERENCE.has(key)) {
-      out.push(unproven(pointer, 'reference_changed', `cannot prove compatibility of ${key} change`, key));
+      out.push(
+        unproven(pointer, 'reference_changed', `cannot prove compatibility of ${safeToken(key)} change`, key),
+      );
     } else {
-      out.push(unproven(pointer, 'keyword_changed', `cannot prove compatibility of ${key} change`, key));
+      out.push(
+        unproven(pointer, 'keyword_changed', `cannot prove compatibility of ${safeToken(key)} change`, key),
+      );
     }
   }
   if (annotations.length > 0) {

@@ -59,4 +59,31 @@ describe('parseContractText', () => {
     expect(() => parseContractText('contract: [unclosed')).toThrow(/not valid YAML/);
     expect(() => toContract([1, 2])).toThrow(ContractError);
   });
+
+  it('refuses a version semver cannot order, and a document nested too deep, with a ContractError', () => {
+    for (const version of ['1.2.0-01', '1.1.0-a..b', '100000000000000000000.0.0']) {
+      expect(problems(() => parseContractText(GOOD.replace('1.0.0', `"${version}"`)))).toEqual([
+        { pointer: '/version', reason: expect.stringMatching(/not a semantic version/) },
+      ]);
+    }
+    let deep: unknown = { type: 'string' };
+    for (let i = 0; i < 5000; i++) deep = { type: 'object', properties: { a: deep } };
+    const doc = { ...(toContract(parseContractText(GOOD)) as object), schema: deep };
+    expect(problems(() => toContract(doc))).toEqual([
+      { pointer: '/', reason: expect.stringMatching(/deeper than 64/) },
+    ]);
+  });
+
+  it('names keys that could be personal data by their salted hash, in reasons and pointers alike', () => {
+    const doc = parseContractText(GOOD) as unknown as Record<string, unknown>;
+    const top = problems(() => toContract({ ...doc, 'jane.doe@example.com': true }));
+    expect(top).toEqual([
+      { pointer: '/', reason: expect.stringMatching(/^unknown key "hash:[0-9a-f]{16}"$/) },
+    ]);
+    const nested = problems(() =>
+      toContract({ ...doc, attributes: { '/text': { 'jane.doe@example.com': 1 } } }),
+    );
+    expect(JSON.stringify(nested)).not.toContain('jane');
+    expect(nested[0]!.pointer).toBe('/attributes/~1text');
+  });
 });

@@ -1,8 +1,11 @@
 import type { ErrorObject } from 'ajv';
+import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import { readCalibrationMonitor } from '../../detectors/calibration/calibration-config.js';
 import { readDistributionMonitor } from '../../detectors/distribution/distribution-config.js';
 import { readEmbeddingMonitor } from '../../detectors/embedding/embedding-config.js';
+import { safePointer, safeToken } from '../findings/safe-token.js';
+import { checkShape } from '../pipeline/check-shape.js';
 import { createAjv } from './ajv.js';
 import type { Contract } from './contract.js';
 import { ContractError, type ContractProblem } from './contract-error.js';
@@ -10,12 +13,21 @@ import { CONTRACT_FORMAT_SCHEMA } from './contract-format.js';
 
 const validateFormat = createAjv().compile(CONTRACT_FORMAT_SCHEMA);
 
+/** How deep and large a contract document may be: far beyond any real schema, far below a stack overflow. */
+const CONTRACT_SHAPE = {
+  maxDepth: 64,
+  maxStringLength: 1_000_000,
+  maxNodes: 200_000,
+  maxArrayLength: 100_000,
+};
+
+/** A format error as a problem; keys from the document that could be personal data appear as salted hashes. */
 function problemOf(e: ErrorObject): ContractProblem {
-  const pointer = e.instancePath || '/';
+  const pointer = safePointer(e.instancePath || '/');
   if (e.keyword === 'required')
     return { pointer, reason: `missing required key "${e.params.missingProperty}"` };
   if (e.keyword === 'additionalProperties')
-    return { pointer, reason: `unknown key "${e.params.additionalProperty}"` };
+    return { pointer, reason: `unknown key "${safeToken(String(e.params.additionalProperty))}"` };
   if (e.keyword === 'enum')
     return { pointer, reason: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
   return { pointer, reason: e.message ?? e.keyword };
@@ -44,12 +56,32 @@ export function toContract(doc: unknown, source?: string): Contract {
       source,
     );
   }
+  // Before anything walks it: a document nested thousands of levels deep would overflow the stack.
+  const shape = checkShape(doc, CONTRACT_SHAPE);
+  if (shape) {
+    throw new ContractError(
+      `contract${source ? ` ${source}` : ''} is too large or too deep: ${shape}`,
+      'invalid_contract',
+      [{ pointer: '/', reason: shape }],
+      source,
+    );
+  }
   if (!validateFormat(doc)) {
     const problems = (validateFormat.errors ?? []).map(problemOf);
     throw new ContractError(
       `contract${source ? ` ${source}` : ''} breaks the contract format: ${problems.map((p) => `${p.pointer} ${p.reason}`).join('; ')}`,
       'invalid_contract',
       problems,
+      source,
+    );
+  }
+  // The format's pattern lets through versions semver cannot order (1.2.0-01, 20 digits); the registry orders by semver.
+  const version = (doc as { version: string }).version;
+  if (semver.valid(version) === null) {
+    throw new ContractError(
+      `contract${source ? ` ${source}` : ''} breaks the contract format: /version is not a semantic version`,
+      'invalid_contract',
+      [{ pointer: '/version', reason: 'is not a semantic version (semver.org, at most 256 characters)' }],
       source,
     );
   }
@@ -74,7 +106,7 @@ export function toContract(doc: unknown, source?: string): Contract {
 export function parseContractText(text: string, source?: string): Contract {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     throw new ContractError(
       `contract${source ? ` ${source}` : ''} is not valid YAML: ${(err as Error).message}`,

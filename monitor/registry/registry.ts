@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
-import { safeToken } from '../findings/safe-token.js';
+import { safePointer, safeToken } from '../findings/safe-token.js';
 import { createAjv } from './ajv.js';
 import { type CompatibilityReport, checkCompatibility } from './compatibility.js';
 import type { Contract } from './contract.js';
@@ -21,6 +21,19 @@ export type Resolution =
 export interface AddOptions {
   /** Refuse the version when it breaks the compatibility it declares (default true). */
   enforceCompatibility?: boolean;
+}
+
+/**
+ * Why a schema does not compile, in earshot's words: ajv's own messages
+ * quote the schema (a pattern, a $ref, a format name), which may hold
+ * anything, so only the kind of problem is kept.
+ */
+export function compileProblem(message: string): string {
+  if (/regular expression/i.test(message)) return 'a pattern is not a valid regular expression';
+  if (/resolve reference/i.test(message)) return 'a $ref cannot be resolved';
+  if (/unknown format/i.test(message)) return 'a format is not known';
+  if (/schema is invalid/i.test(message)) return 'the schema breaks JSON Schema 2020-12';
+  return 'the schema does not compile';
 }
 
 /**
@@ -78,10 +91,11 @@ export class ContractRegistry {
       const { $id: _id, ...schema } = contract.schema;
       validate = this.ajv.compile(schema);
     } catch (err) {
+      const reason = compileProblem((err as Error).message);
       throw new ContractError(
-        `${contract.contract} ${contract.version}: schema does not compile: ${(err as Error).message}`,
+        `${contract.contract} ${contract.version}: schema does not compile: ${reason}`,
         'invalid_contract',
-        [{ pointer: '/schema', reason: (err as Error).message }],
+        [{ pointer: '/schema', reason }],
       );
     }
     const report = checkCompatibility(this.earlier(contract), contract);
@@ -89,7 +103,11 @@ export class ContractRegistry {
       throw new ContractError(
         `${contract.contract} ${contract.version} breaks its declared ${contract.compatibility} compatibility`,
         'incompatible_contract',
-        report.violations.map((v) => ({ pointer: v.pointer, reason: `against ${v.version}: ${v.reason}` })),
+        // Pointers name the schema's own keys, which could be anything: shown safe, as in findings.
+        report.violations.map((v) => ({
+          pointer: safePointer(v.pointer),
+          reason: `against ${v.version}: ${v.reason}`,
+        })),
       );
     }
     const props = (contract.schema.properties ?? {}) as Record<string, unknown>;

@@ -85,11 +85,10 @@ const YAML_SPECIALS = [
 ];
 
 /**
- * Versions the contract format's pattern accepts. Those semver itself refuses
- * (a pre-release id with a leading zero such as 1.1.0-01, an empty id such as
- * 1.1.0-a..b, more than 256 characters, a number above 2^53) are left out:
- * ContractRegistry.add throws semver's TypeError for them instead of a
- * ContractError (reported, not fixed here).
+ * Versions the contract format's pattern accepts, semver's refusals among
+ * them (a pre-release id with a leading zero such as 1.1.0-01, an empty id
+ * such as 1.1.0-a..b, more than 256 characters, a number above 2^53): those
+ * are refused with a ContractError, the rest added.
  */
 const formatVersionArb = fc
   .tuple(
@@ -108,8 +107,7 @@ const formatVersionArb = fc
       { nil: undefined },
     ),
   )
-  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? '' : `-${pre}`}`)
-  .filter((v) => semver.valid(v) !== null);
+  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? '' : `-${pre}`}`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'earshot-fuzz-contracts-'));
 beforeAll(() => {
@@ -208,8 +206,8 @@ describe('contract loader on arbitrary documents', () => {
     fc.assert(
       fc.property(formatVersionArb, (version) => {
         const contract = parsed(SHIPPED_TEXT.replace('version: 1.1.0', `version: "${version}"`));
-        expect(contract).not.toBeNull();
-        addAfterBase(contract!, true);
+        if (semver.valid(version) === null) expect(contract).toBeNull();
+        else addAfterBase(contract!, true);
       }),
       { seed: SEED, numRuns: 100 },
     );

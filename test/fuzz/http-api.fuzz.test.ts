@@ -200,7 +200,7 @@ const contractDocArb = fc
     fc.constantFrom('new-name', 'next-minor', 'same'),
     fc.oneof(
       { weight: 5, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: 400 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }) },
     ),
   )
   .map(([ms, n, naming, depth]) => {
@@ -208,7 +208,7 @@ const contractDocArb = fc
     if (naming === 'new-name') doc.contract = `fuzz.c${n}`;
     if (naming === 'next-minor') doc.version = `1.${n + 2}.0`;
     const schema = doc.schema as { properties?: Record<string, unknown> } | undefined;
-    // Nesting a schema may hold; past about 2,000 levels toContract's structuredClone overflows the stack (reported).
+    // Nesting up to 300 levels (the test's own copying overflows near 1,500): past 64 the contract is refused.
     if (depth > 0 && schema?.properties && typeof schema.properties === 'object') {
       let deep: unknown = { type: 'string' };
       for (let i = 0; i < depth; i++) deep = { type: 'object', properties: { a: deep } };
@@ -244,13 +244,13 @@ const postContractsArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
         fc
           .tuple(contractDocArb, fc.nat({ max: 2 }))
           .map(([doc, where]) => ({ doc: inFreeText(doc, pii, where) as unknown, echo: false })),
-        // Anywhere, keys and schema keywords included: quoted today.
+        // Anywhere, keys and schema keywords included: errors show keys as salted hashes, never values.
         fc
           .tuple(contractDocArb, insertionsArb)
-          .map(([doc, ins]) => ({ doc: insertPii(doc, pii, ins), echo: true })),
+          .map(([doc, ins]) => ({ doc: insertPii(doc, pii, ins), echo: false })),
         fc
           .jsonValue({ maxDepth: 3 })
-          .map((doc) => ({ doc: insertPii(doc, pii, [{ placement: 'key', at: 0 }]), echo: true })),
+          .map((doc) => ({ doc: insertPii(doc, pii, [{ placement: 'key', at: 0 }]), echo: false })),
       ),
       fc.constantFrom('application/json', 'application/yaml', 'text/yaml'),
       // Bodies that are not a contract (bytes, the value deep in nesting): their errors name a position only.
@@ -398,14 +398,9 @@ const getArb: fc.Arbitrary<Fuzzed> = piiValueArb.chain((pii) =>
     .map((url) => ({ request: { method: 'GET', url } as InjectOptions, pii, answerIsPiiFree: false })),
 );
 
-/**
- * Warnings that quote request content today, past the logger, on stderr
- * (reported, not fixed here): the YAML library's process warnings for an
- * unknown tag print the source line; ajv warns of an unknown format in a
- * contract schema by name on the console.
- */
-function quotesNoBody(warning: string): boolean {
-  return !warning.startsWith('YAMLWarning') && !warning.startsWith('unknown format');
+/** Every warning past the logger is checked: the YAML library and ajv are told not to print any. */
+function quotesNoBody(_warning: string): boolean {
+  return true;
 }
 
 function sink(lines: string[]): Writable {

@@ -130,4 +130,18 @@ describe('phoneRecognizer', () => {
     expect(many[0]?.text).toBe('415 555 0123');
     expect(scan('12 '.repeat(350_000)).length).toBeLessThan(300);
   });
+
+  it('finds a number written with its country code whatever the words before it', () => {
+    for (const text of [
+      'my passport expired, call me on +44 20 7946 0958',
+      'customer: +44 20 7946 0958',
+      'IBAN: +44 20 7946 0958',
+      'v +49 30 90182000',
+      '0 +1 415 555 0100',
+    ]) {
+      expect(scan(text).map((m) => m.text), text).toHaveLength(1);
+    }
+    // Glued to a word or a number, the + is part of something else.
+    expect(scan('ref+44 20 7946 0958')).toHaveLength(0);
+  });
 });

@@ -195,6 +195,15 @@ interface ScanState {
 function leftFree(state: ScanState, from: number): boolean {
   if (from === state.judgedFrom) return state.judgedFree;
   const text = state.view.text;
+  // A number written with its country code (+44 ...) is a phone number whatever came before it: ids,
+  // versions and references are never written that way. Only a letter or digit glued to the + keeps it.
+  if (text.charCodeAt(from) === 43) {
+    const p = text.charCodeAt(from - 1);
+    const free = !((p >= 48 && p <= 57) || (p >= 65 && p <= 90) || (p >= 97 && p <= 122));
+    state.judgedFrom = from;
+    state.judgedFree = free;
+    return free;
+  }
   let free = !gluedBefore(text, from);
   if (free) {
     const before = state.view.lower.slice(Math.max(0, from - 32), from);
