@@ -70,15 +70,20 @@ function printTable(rows: Array<{ r: LoadResult; rssMax: number }>): void {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'earshot-load-'));
-  const config = buildConfig({
-    server: { host: '127.0.0.1', port: 0 },
-    store: { dataDir },
-    log: { level: 'warn' },
-    privacy: { hashSalt: 'bench-load' },
-    // Every detector: schema, schema drift, completeness and the contract monitors always run; PII and
-    // consent (the default policy) are on by default and named here so the bench does not depend on it.
-    detectors: { pii: { enabled: true }, consent: { enabled: true } },
-  });
+  const config = buildConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      store: { dataDir },
+      log: { level: 'warn' },
+      privacy: { hashSalt: 'bench-load' },
+      // Every detector: schema, schema drift, completeness and the contract monitors always run; PII and
+      // consent (the default policy) are on by default and named here so the bench does not depend on it.
+      detectors: { pii: { enabled: true }, consent: { enabled: true } },
+      // PostgreSQL when DATABASE_URL is set, as in production: the embedded store runs on the event loop,
+      // so its writes (a consent check row per event and purpose) delay requests and trigger shedding.
+    },
+    { DATABASE_URL: process.env.DATABASE_URL },
+  );
   const generator = new TrafficGenerator({ seed: SEED, faults: FAULTS });
   const bodies: string[] = [];
   for (let i = 0; i < BATCHES; i++) {
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
   const shedding = config.server.shedding;
   console.log(
     `earshot load bench${QUICK ? ' (quick)' : ''}: POST ${url}, ${BATCHES} NDJSON batches of ${BATCH} generated events ` +
-      `(seed ${SEED}), every detector on, store in ${dataDir}, node ${process.version}`,
+      `(seed ${SEED}), every detector on, store ${config.store.url ? 'PostgreSQL (DATABASE_URL)' : `embedded in ${dataDir}`}, node ${process.version}`,
   );
   console.log(
     `shedding: event-loop delay over ${shedding.maxEventLoopDelayMs} ms` +
