@@ -156,7 +156,9 @@ describe('earshot (built CLI)', () => {
     expect(key).toBeDefined();
     const { createHash } = await import('node:crypto');
     const hash = createHash('sha256').update(key!).digest('hex');
-    expect(run.stdout).toContain(`- { name: checkout, hash: "sha256:${hash}", roles: [producer, operator] }`);
+    expect(run.stdout).toContain(
+      `- { name: "checkout", hash: "sha256:${hash}", roles: [producer, operator] }`,
+    );
     const bad = await earshot(['keys', 'create', '--name', 'x', '--roles', 'admin']).done;
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--roles takes producer, operator, auditor \(not admin\)/);

@@ -49,7 +49,7 @@ export async function runKeysCreate(args: string[], io: CliIo): Promise<number> 
   io.stdout.write(
     `key:  ${key}\n` +
       `add under auth.keys:\n` +
-      `  - { name: ${name}, hash: "${hashKey(key)}", roles: [${(roles as Role[]).join(', ')}] }\n`,
+      `  - { name: "${name}", hash: "${hashKey(key)}", roles: [${(roles as Role[]).join(', ')}] }\n`,
   );
   return EXIT_OK;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeToken, safeToken, setHashSalt } from './safe-token.js';
+import { isSafeToken, safePointer, safeToken, setHashSalt } from './safe-token.js';
 
 describe('safeToken', () => {
   it('keeps identifier-like tokens', () => {
@@ -19,5 +19,19 @@ describe('safeToken', () => {
     expect(safeToken('jane@example.com')).toBe(h);
     setHashSalt('b');
     expect(safeToken('jane@example.com')).not.toBe(h);
+  });
+});
+
+describe('safePointer', () => {
+  it('keeps indexes, tokens, attribute pointers and schema keywords, and hashes the rest', () => {
+    expect(safePointer('/attributes/~1text/pii')).toBe('/attributes/~1text/pii');
+    expect(safePointer('/schema/$defs/address/0')).toBe('/schema/$defs/address/0');
+    expect(safePointer('/schema/properties/4915112345678')).toMatch(
+      /^\/schema\/properties\/hash:[0-9a-f]{16}$/,
+    );
+    expect(safePointer('/attributes/~1jane.doe@example.com/pii')).toMatch(
+      /^\/attributes\/~1hash:[0-9a-f]{16}\/pii$/,
+    );
+    expect(safePointer('/')).toBe('/');
   });
 });

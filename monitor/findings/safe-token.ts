@@ -48,7 +48,9 @@ export function isUuid(value: string): boolean {
 export function safePointer(pointer: string): string {
   if (pointer === '' || pointer === '/') return pointer;
   const safeKey = (key: string): string => {
-    if (/^\d+$/.test(key) || isSafeToken(key)) return key;
+    // An array index (short: a long digit run may be a phone or card number), a token, or a
+    // JSON Schema keyword ($ref, $defs) stays readable.
+    if (/^(0|[1-9]\d{0,3})$/.test(key) || isSafeToken(key) || /^\$[A-Za-z]+$/.test(key)) return key;
     if (key.startsWith('/')) return safePointer(key);
     return saltedHash(key);
   };

@@ -26,7 +26,11 @@ export async function renderRunbooks(file = RUNBOOKS_FILE): Promise<string> {
 export async function runbooksRoute(server: FastifyInstance): Promise<void> {
   let page: Promise<string> | null = null;
   server.get('/runbooks', async (_request, reply) => {
-    page ??= renderRunbooks();
+    // A failed render is not kept: the next request tries again.
+    page ??= renderRunbooks().catch((err) => {
+      page = null;
+      throw err;
+    });
     // The content is earshot's own file, not request input.
     return reply
       .type('text/html; charset=utf-8')

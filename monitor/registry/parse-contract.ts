@@ -13,9 +13,14 @@ import { CONTRACT_FORMAT_SCHEMA } from './contract-format.js';
 
 const validateFormat = createAjv().compile(CONTRACT_FORMAT_SCHEMA);
 
-/** How deep and large a contract document may be: far beyond any real schema, far below a stack overflow. */
+/**
+ * How deep and large a contract document may be: far beyond any real schema
+ * (a level of an event is two of its schema, `properties` and the name, so
+ * 128 describes events deeper than the 32 levels events may have), far
+ * below a stack overflow.
+ */
 const CONTRACT_SHAPE = {
-  maxDepth: 64,
+  maxDepth: 128,
   maxStringLength: 1_000_000,
   maxNodes: 200_000,
   maxArrayLength: 100_000,
@@ -59,10 +64,11 @@ export function toContract(doc: unknown, source?: string): Contract {
   // Before anything walks it: a document nested thousands of levels deep would overflow the stack.
   const shape = checkShape(doc, CONTRACT_SHAPE);
   if (shape) {
+    const reason = shape.replace('the event', 'the contract');
     throw new ContractError(
-      `contract${source ? ` ${source}` : ''} is too large or too deep: ${shape}`,
+      `contract${source ? ` ${source}` : ''} is too large or too deep: ${reason}`,
       'invalid_contract',
-      [{ pointer: '/', reason: shape }],
+      [{ pointer: '/', reason }],
       source,
     );
   }

@@ -208,7 +208,7 @@ const contractDocArb = fc
     if (naming === 'new-name') doc.contract = `fuzz.c${n}`;
     if (naming === 'next-minor') doc.version = `1.${n + 2}.0`;
     const schema = doc.schema as { properties?: Record<string, unknown> } | undefined;
-    // Nesting up to 300 levels (the test's own copying overflows near 1,500): past 64 the contract is refused.
+    // Nesting up to 300 levels (the test's own copying overflows near 1,500): past 128 the contract is refused.
     if (depth > 0 && schema?.properties && typeof schema.properties === 'object') {
       let deep: unknown = { type: 'string' };
       for (let i = 0; i < depth; i++) deep = { type: 'object', properties: { a: deep } };

@@ -139,7 +139,10 @@ describe('phoneRecognizer', () => {
       'v +49 30 90182000',
       '0 +1 415 555 0100',
     ]) {
-      expect(scan(text).map((m) => m.text), text).toHaveLength(1);
+      expect(
+        scan(text).map((m) => m.text),
+        text,
+      ).toHaveLength(1);
     }
     // Glued to a word or a number, the + is part of something else.
     expect(scan('ref+44 20 7946 0958')).toHaveLength(0);

@@ -63,7 +63,9 @@ export async function registerAuth(server: FastifyInstance, auth: AuthConfig): P
       global: true,
       max: auth.rateLimit.perMinute,
       timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => request.apiKeyName ?? request.ip,
+      // Prefixed, so a key named like an address never shares that address's budget.
+      keyGenerator: (request: FastifyRequest) =>
+        request.apiKeyName === undefined ? `ip:${request.ip}` : `key:${request.apiKeyName}`,
       allowList: (request: FastifyRequest) => {
         const access = accessOf(request.method, request.routeOptions.url);
         return access === 'metrics' || access === 'health';
