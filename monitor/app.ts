@@ -40,12 +40,22 @@ export interface App {
   addExperiment(section: unknown): Promise<AddExperimentResult>;
   /** Removes an experiment added through the API, with its units; false when there is none by that id. */
   removeExperiment(id: string): Promise<'removed' | 'not_found' | 'config'>;
+  /**
+   * Why ingest should wait, or null: a write queue (findings, consent
+   * checks) at 80% of `store.maxQueue`, as when the store has been
+   * unreachable for a while. Refusing then, rather than accepting events
+   * whose findings would be dropped, is what keeps everything accepted.
+   */
+  backlog(): string | null;
   /** Runs the windowed detectors now and refreshes the gauges. */
   evaluate(now?: Date): void;
   start(): Promise<void>;
   /** Stops timers, evaluates once more, flushes the store and closes it. Safe twice and before start. */
   stop(): Promise<void>;
 }
+
+/** Share of store.maxQueue at which ingest answers 503 instead of risking dropped findings. */
+const BACKLOG_SHARE = 0.8;
 
 /** Experiments run at most, config file and API together: each costs memory and metric series. */
 export const MAX_EXPERIMENTS = 100;
@@ -317,6 +327,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         metrics.experiments.forget(id);
         return stored || removed ? ('removed' as const) : ('not_found' as const);
       });
+    },
+    backlog() {
+      const limit = Math.floor(config.store.maxQueue * BACKLOG_SHARE);
+      const findings = writer.queueDepth();
+      const checks = consentWriter.queueDepth();
+      if (findings < limit && checks < limit) return null;
+      return `the store is not keeping up: ${findings} finding rows and ${checks} consent checks wait to be written`;
     },
     evaluate,
     async start() {

@@ -10,6 +10,9 @@ export const JSON_TYPE = 'application/json';
 
 const MODES: Mode[] = ['observe', 'enforce', 'redact'];
 
+/** What Retry-After tells a producer refused while the store catches up. */
+const BACKLOG_RETRY_SECONDS = 10;
+
 /**
  * POST /v1/events: a JSON array, a single JSON object, or NDJSON, checked by
  * the pipeline in the mode asked for. A bad event never fails the batch: it
@@ -29,10 +32,18 @@ export async function eventsRoute(server: FastifyInstance, app: App): Promise<vo
           type: 'object',
           properties: { mode: { type: 'string', enum: MODES, default: 'observe' } },
         },
-        response: { 200: BATCH_RESULT_SCHEMA, ...errorResponses(400, 413, 415) },
+        response: { 200: BATCH_RESULT_SCHEMA, ...errorResponses(400, 413, 415, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // Before the batch is checked: events whose findings could not be kept are not accepted at all.
+      const backlog = app.backlog();
+      if (backlog) {
+        return reply
+          .code(503)
+          .header('retry-after', String(BACKLOG_RETRY_SECONDS))
+          .send({ error: 'store_backlog', message: `${backlog}; retry after ${BACKLOG_RETRY_SECONDS} s` });
+      }
       const raw = rawBodyOf(request.body);
       if (!raw) throw new BodyError('empty_body', 'the body is empty');
       const items: BatchItem[] =

@@ -56,6 +56,11 @@ export class ConsentWriter implements ConsentSinks {
     return this.droppedChecks;
   }
 
+  /** Consent checks waiting to be written (they pile up while the store is unreachable). */
+  queueDepth(): number {
+    return this.checks.length;
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
