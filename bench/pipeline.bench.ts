@@ -22,7 +22,6 @@ import { parseLine } from '../monitor/pipeline/parse-body.js';
 import { Pipeline } from '../monitor/pipeline/pipeline.js';
 import { loadRegistry } from '../monitor/registry/load-registry.js';
 import { FindingWriter } from '../monitor/store/finding-writer.js';
-import { openStore } from '../monitor/store/open-store.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -170,8 +169,7 @@ async function main(): Promise<void> {
 
   // The pipeline as the service runs it: envelope, resolution, every detector, metrics, findings writer;
   // once with PII scanning of every string (message text included) and once without.
-  const store = await openStore({ dataDir: 'memory://' });
-  const writer = new FindingWriter(store, { flushIntervalMs: 1000 });
+  const writer = new FindingWriter();
   // Each batch is prepared first, as the service does (the consent ledger loads the batch's users then).
   // The consent detector's check rows are held until the batch is done, as the writer's queue holds them
   // between flushes; storing them is the writer's background work (see the consent-import bench).
@@ -224,8 +222,6 @@ async function main(): Promise<void> {
     ['pipeline: + consent, a user per event', pipelineRun(true, byEvent, CONSENT_USERS)],
   ]);
   const [baseline, withoutPii, pipelineRate] = rates as [number, number, number];
-  await writer.stop();
-  await store.close();
   const ratio = (label: string, rate: number, target: number) =>
     console.log(
       `${label.padEnd(44)} ${(rate / baseline).toFixed(2).padStart(12)}   (target >= ${target}: ${rate / baseline >= target ? 'met' : 'NOT met'})`,

@@ -7,6 +7,7 @@ import { PACKAGE_VERSION } from './config/package-version.js';
 import { setHashSalt } from './findings/safe-token.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
+import { registerSpoolMetrics } from './metrics/spool-metrics.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { CompatibilityReport } from './registry/compatibility.js';
 import type { Contract } from './registry/contract.js';
@@ -14,6 +15,10 @@ import { loadRegistry } from './registry/load-registry.js';
 import type { ContractRegistry } from './registry/registry.js';
 import { ConsentWriter } from './store/consent-writer.js';
 import { contentHash } from './store/contract-hash.js';
+import { DurableWriter } from './store/durable/durable-writer.js';
+import { openSpool } from './store/durable/open-spool.js';
+import type { Spool } from './store/durable/spool.js';
+import { StoreFlusher } from './store/durable/store-flusher.js';
 import { FindingWriter } from './store/finding-writer.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -25,9 +30,14 @@ export interface App {
   readonly registry: ContractRegistry;
   readonly metrics: Metrics;
   readonly store: Store;
+  /** Folds findings into aggregates until a flush takes them. */
   readonly writer: FindingWriter;
-  /** Writes consent records and checks in batches. */
+  /** Holds consent records and checks until a flush takes them. */
   readonly consentWriter: ConsentWriter;
+  /** Writes what the writers hold, in units, to the store or the spool. */
+  readonly flusher: StoreFlusher;
+  /** The store or, while it fails, the spool; exactly once. */
+  readonly durable: DurableWriter;
   readonly pipeline: Pipeline;
   readonly detectors: BuiltDetectors;
   /** Adds a version through the API: refused when it breaks its declared compatibility; recorded in the store. */
@@ -41,10 +51,11 @@ export interface App {
   /** Removes an experiment added through the API, with its units; false when there is none by that id. */
   removeExperiment(id: string): Promise<'removed' | 'not_found' | 'config'>;
   /**
-   * Why ingest should wait, or null: a write queue (findings, consent
-   * checks) at 80% of `store.maxQueue`, as when the store has been
-   * unreachable for a while. Refusing then, rather than accepting events
-   * whose findings would be dropped, is what keeps everything accepted.
+   * Why ingest should wait, or null: the spool at 80% of its limit, or a
+   * write queue (findings, consent checks) at 80% of `store.maxQueue`, as
+   * when the store has been unreachable for a while and there is no spool.
+   * Refusing then, rather than accepting events whose findings would be
+   * dropped, is what keeps everything accepted.
    */
   backlog(): string | null;
   /** Runs the windowed detectors now and refreshes the gauges. */
@@ -99,34 +110,62 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   }
 
   const metrics = new Metrics({ version: PACKAGE_VERSION, collectProcess: opts.processMetrics !== false });
-  const writer = new FindingWriter(store, {
+  const writer = new FindingWriter({
     windowMs: config.store.windowSeconds * 1000,
-    flushIntervalMs: config.store.flushIntervalMs,
-    maxBatch: config.store.maxBatch,
     maxQueue: config.store.maxQueue,
-    onFlush: (stats) => {
-      if (stats.written === 0 && !stats.error) return;
-      metrics.storeWrites.inc({ outcome: stats.error ? 'failed' : 'ok' });
-      if (stats.error) {
+  });
+  const consentWriter = new ConsentWriter(store.consent, { maxQueue: config.store.maxQueue });
+  let spool: Spool | null;
+  try {
+    spool = await openSpool(config.store, logger);
+  } catch (err) {
+    if (!opts.store) await store.close();
+    throw err;
+  }
+  const durable = new DurableWriter(store, {
+    spool,
+    onReplayError: (err) =>
+      logger.error({ err }, 'the store does not take the spooled units yet; retrying with backoff'),
+    onReplayed: (units) => logger.info({ units }, 'the spool is replayed into the store'),
+  });
+  const flusher = new StoreFlusher(writer, consentWriter, durable, {
+    flushIntervalMs: config.store.flushIntervalMs,
+    onFlush: (report) => {
+      metrics.storeWrites.inc({ outcome: report.outcome === 'duplicate' ? 'ok' : report.outcome === 'stored' ? 'ok' : report.outcome });
+      if (report.outcome === 'failed') {
         logger.error(
-          { err: stats.error, retained: stats.retained },
-          'store write failed; findings kept for the next flush',
+          { err: report.error, rows: report.rows },
+          spool ? 'store and spool writes failed; rows kept for the next flush' : 'store write failed; rows kept for the next flush',
         );
+      } else if (report.outcome === 'spooled' && !spooling) {
+        logger.warn({ spool: spool?.dir }, 'the store does not take writes; spooling them to disk');
       }
+      spooling = report.outcome === 'spooled';
     },
   });
+  let spooling = false;
   metrics.probeStore(() => ({
     queueDepth: writer.queueDepth(),
     lagSeconds: writer.lagSeconds(),
-    dropped: writer.dropped(),
+    dropped: writer.dropped() + durable.dropped().findings,
   }));
-  const consentWriter = new ConsentWriter(store.consent, {
-    flushIntervalMs: config.store.flushIntervalMs,
-    maxQueue: config.store.maxQueue,
-    onFlush: (stats) => {
-      if (stats.error) logger.error({ err: stats.error }, 'consent write failed; kept for the next flush');
-    },
-  });
+  if (spool) {
+    const limit = config.store.spool.maxBytes;
+    registerSpoolMetrics(metrics.registry, () => {
+      const { bytes, units } = spool.stats();
+      const counts = durable.counts();
+      const dropped = durable.dropped();
+      return {
+        bytes,
+        units,
+        maxBytes: limit,
+        spooled: counts.spooled,
+        replayed: counts.replayed,
+        droppedRecords: dropped.records,
+        droppedChecks: dropped.checks,
+      };
+    });
+  }
   const detectors = buildDetectors(config, {
     consentBacking: consentWriter.backing,
     consentSinks: consentWriter,
@@ -177,6 +216,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let lastPrune = 0;
+  /** Unit ids and stream event ids are needed only while a replay or redelivery can come; hourly is often enough. */
+  const pruneWriteLog = () => {
+    if (Date.now() - lastPrune < 3_600_000) return;
+    lastPrune = Date.now();
+    store.pruneWriteLog(config.store.writeLogHours).catch((err) => {
+      logger.warn({ err }, 'pruning old write ids failed; tried again in an hour');
+    });
+  };
   let lastSnapshot = Date.now();
   /** Saved state is only overwritten by an app that read it first (a stop without a start keeps it). */
   let restoredState = false;
@@ -273,6 +321,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     store,
     writer,
     consentWriter,
+    flusher,
+    durable,
     pipeline,
     detectors,
     async publishContract(contract) {
@@ -329,6 +379,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       });
     },
     backlog() {
+      if (spool?.nearlyFull(BACKLOG_SHARE)) {
+        const { bytes } = spool.stats();
+        return `the store is not keeping up: the spool holds ${bytes} bytes, near its limit of ${config.store.spool.maxBytes}`;
+      }
       const limit = Math.floor(config.store.maxQueue * BACKLOG_SHARE);
       const findings = writer.queueDepth();
       const checks = consentWriter.queueDepth();
@@ -352,14 +406,16 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       }
       restoredState = true;
       await pipeline.start();
-      writer.start();
-      consentWriter.start();
+      durable.start();
+      flusher.start();
+      pruneWriteLog();
       timer = setInterval(() => {
         try {
           evaluate();
         } catch (err) {
           logger.error({ err }, 'evaluation failed');
         }
+        pruneWriteLog();
         if (Date.now() - lastSnapshot >= config.snapshotIntervalSeconds * 1000) {
           lastSnapshot = Date.now();
           void saveSnapshots();
@@ -374,8 +430,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       evaluate();
       if (restoredState) await saveSnapshots();
       await pipeline.stop();
-      await writer.stop();
-      await consentWriter.stop();
+      // What is held goes to the store or the spool; a spool not yet replayed waits for the next start.
+      await flusher.stop().catch((err) => logger.error({ err }, 'the last flush failed; rows held in memory are lost'));
+      await durable.stop();
+      await spool?.close();
       await store.close();
     },
   };

@@ -68,8 +68,21 @@ export const CONFIG_SCHEMA = {
         dataDir: { type: 'string', default: '.earshot-data' },
         flushIntervalMs: { type: 'integer', minimum: 10, default: 1000 },
         windowSeconds: { type: 'integer', minimum: 1, default: 60 },
-        maxBatch: { type: 'integer', minimum: 1, default: 500 },
         maxQueue: { type: 'integer', minimum: 1, default: 100_000 },
+        /** Written units and stream events are remembered this long, to recognise a replay or redelivery. */
+        writeLogHours: { type: 'integer', minimum: 1, default: 168 },
+        /** Where writes go while the store fails: an fsync'd local file, replayed in order. */
+        spool: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            /** Null: <dataDir>/spool. One process per directory. */
+            dir: { type: ['string', 'null'], default: null },
+            maxBytes: { type: 'integer', minimum: 65_536, default: 1_073_741_824 },
+          },
+        },
       },
     },
     envelope: {

@@ -23,8 +23,9 @@ export interface Config {
     dataDir: string;
     flushIntervalMs: number;
     windowSeconds: number;
-    maxBatch: number;
     maxQueue: number;
+    writeLogHours: number;
+    spool: { enabled: boolean; dir: string | null; maxBytes: number };
   };
   envelope: EnvelopeFields;
   limits: { maxDepth: number; maxStringLength: number; maxNodes: number; maxArrayLength: number };
@@ -74,6 +75,10 @@ function fromEnv(env: NodeJS.ProcessEnv, doc: Record<string, Record<string, unkn
   if (port) set('server', 'port', /^\d+$/.test(port) ? Number(port) : port);
   if (env.DATABASE_URL) set('store', 'url', env.DATABASE_URL);
   if (env.EARSHOT_DATA_DIR) set('store', 'dataDir', env.EARSHOT_DATA_DIR);
+  if (env.EARSHOT_SPOOL_DIR) {
+    const spool = (doc.store?.spool ?? {}) as Record<string, unknown>;
+    set('store', 'spool', { ...spool, dir: env.EARSHOT_SPOOL_DIR });
+  }
   if (env.EARSHOT_CONTRACTS_DIR) set('contracts', 'dir', env.EARSHOT_CONTRACTS_DIR);
   if (env.EARSHOT_LOG_LEVEL) set('log', 'level', env.EARSHOT_LOG_LEVEL);
   if (env.EARSHOT_HASH_SALT) set('privacy', 'hashSalt', env.EARSHOT_HASH_SALT);

@@ -56,7 +56,7 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
     { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
     async (request) => {
       const user = request.params.user_id;
-      await app.consentWriter.flush();
+      await app.flusher.flush();
       const [records, violations] = await Promise.all([
         app.store.consent.timeline(user),
         app.store.consent.violationsOf(user),
@@ -74,7 +74,7 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
     { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
     async (request) => {
       const user = request.params.user_id;
-      await app.consentWriter.flush();
+      await app.flusher.flush();
       app.detectors.ledger.forget(user);
       const hash = saltedHash(user);
       const result = await app.store.consent.erase(user, hash);
@@ -90,7 +90,7 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
       const from = utc(q.from, 'from');
       const to = utc(q.to, 'to');
       if (from >= to) throw new HttpError(400, 'bad_request', 'from must be before to');
-      await app.consentWriter.flush();
+      await app.flusher.flush();
       const report = await buildConsentReport(
         app.store.consent,
         { from, to },

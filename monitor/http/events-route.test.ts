@@ -95,7 +95,7 @@ describe('POST /v1/events', () => {
       expect(body.results[1]!.findings).toEqual([
         expect.objectContaining({ kind: 'missing_required', attribute: '/language' }),
       ]);
-      await t.app.writer.flush();
+      await t.app.flusher.flush();
       const found = await t.server.inject({
         method: 'GET',
         url: '/v1/findings?kind=missing_required&contract=conversation.message',

@@ -48,7 +48,7 @@ describe('GET /v1/findings', () => {
     ];
     await t.server.inject({ method: 'POST', url: '/v1/events', payload: batch });
     await t.server.inject({ method: 'POST', url: '/v1/events', payload: [message({ speaker: 'robot' })] });
-    await t.app.writer.flush();
+    await t.app.flusher.flush();
   });
   afterAll(() => t?.close());
 

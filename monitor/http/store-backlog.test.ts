@@ -9,7 +9,7 @@ function breakable(store: Store): { store: Store; setDown(down: boolean): void }
   let down = false;
   const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'writeFindings' && down) return () => Promise.reject(new Error('connection refused'));
+      if (prop === 'writeUnit' && down) return () => Promise.reject(new Error('connection refused'));
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -54,7 +54,7 @@ describe('ingest while the store is down', () => {
       if (res.statusCode === 503) refused = res;
       else expect(res.statusCode).toBe(200);
       // A flush while the store is down keeps its rows for the next one.
-      await t.app.writer.flush().catch(() => undefined);
+      await t.app.flusher.flush().catch(() => undefined);
     }
     expect(refused, 'the queue never filled').toBeDefined();
     expect(refused!.headers['retry-after']).toBe('10');
@@ -65,7 +65,7 @@ describe('ingest while the store is down', () => {
 
     // The store is back: the queue drains into it, and ingest is accepted again.
     setDown(false);
-    await t.app.writer.flush();
+    await t.app.flusher.flush();
     expect(t.app.writer.queueDepth()).toBe(0);
     expect(t.app.writer.dropped()).toBe(0);
     expect((await post()).statusCode).toBe(200);

@@ -168,22 +168,25 @@ export class ConsentStore {
   /** Records the records the ledger lacks; returns how many were new. Duplicates (same record_id) are skipped. */
   async insertRecords(records: readonly ConsentRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    return this.sql.transaction(async (tx) => {
-      let inserted = 0;
-      for (let i = 0; i < records.length; i += CHUNK) {
-        const chunk = records.slice(i, i + CHUNK);
-        if (i === 0) await tx.query(CREATE_RECORD_STAGE);
-        else await tx.query(`TRUNCATE ${RECORD_STAGE}`);
-        await tx.copyIn(RECORD_STAGE, RECORD_FIELDS, copyText(chunk, recordFields));
-        const { rows } = await tx.query<{ record_id: string }>(INSERT_STAGED_RECORDS);
-        inserted += rows.length;
-        if (this.onAppend && rows.length > 0) {
-          const fresh = new Set(rows.map((r) => r.record_id));
-          await this.onAppend(tx, { records: chunk.filter((r) => fresh.has(r.record_id)), violations: [] });
-        }
+    return this.sql.transaction((tx) => this.insertRecordsIn(tx, records));
+  }
+
+  /** insertRecords inside a transaction the caller holds (a write unit). */
+  async insertRecordsIn(tx: SqlQueryable, records: readonly ConsentRecord[]): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const chunk = records.slice(i, i + CHUNK);
+      if (i === 0) await tx.query(CREATE_RECORD_STAGE);
+      else await tx.query(`TRUNCATE ${RECORD_STAGE}`);
+      await tx.copyIn(RECORD_STAGE, RECORD_FIELDS, copyText(chunk, recordFields));
+      const { rows } = await tx.query<{ record_id: string }>(INSERT_STAGED_RECORDS);
+      inserted += rows.length;
+      if (this.onAppend && rows.length > 0) {
+        const fresh = new Set(rows.map((r) => r.record_id));
+        await this.onAppend(tx, { records: chunk.filter((r) => fresh.has(r.record_id)), violations: [] });
       }
-      return inserted;
-    });
+    }
+    return inserted;
   }
 
   /** Every record of these users. */
@@ -198,14 +201,17 @@ export class ConsentStore {
 
   async insertChecks(checks: readonly ConsentCheck[]): Promise<void> {
     if (checks.length === 0) return;
-    await this.sql.transaction(async (tx) => {
-      for (let i = 0; i < checks.length; i += CHUNK) {
-        const chunk = checks.slice(i, i + CHUNK);
-        await tx.copyIn('consent_checks', CHECK_FIELDS, copyText(chunk, checkFields));
-        const violations = chunk.filter((c) => c.outcome !== 'valid');
-        if (this.onAppend && violations.length > 0) await this.onAppend(tx, { records: [], violations });
-      }
-    });
+    await this.sql.transaction((tx) => this.insertChecksIn(tx, checks));
+  }
+
+  /** insertChecks inside a transaction the caller holds (a write unit). */
+  async insertChecksIn(tx: SqlQueryable, checks: readonly ConsentCheck[]): Promise<void> {
+    for (let i = 0; i < checks.length; i += CHUNK) {
+      const chunk = checks.slice(i, i + CHUNK);
+      await tx.copyIn('consent_checks', CHECK_FIELDS, copyText(chunk, checkFields));
+      const violations = chunk.filter((c) => c.outcome !== 'valid');
+      if (this.onAppend && violations.length > 0) await this.onAppend(tx, { records: [], violations });
+    }
   }
 
   /** The user's consent records by event time: the timeline of an access request. */

@@ -4,30 +4,23 @@ import type { ConsentRecord } from '../../detectors/consent/consent-record.js';
 import type { ConsentStore } from './consent-store.js';
 
 export interface ConsentWriterOptions {
-  flushIntervalMs: number;
   /** Checks held while the store is unreachable; past it the oldest are dropped (and counted). */
   maxQueue: number;
-  onFlush?: (stats: { records: number; checks: number; error?: unknown }) => void;
 }
 
 /**
- * Writes the consent state the hot path produces in batches: new ledger
- * records (through the ledger's flush) and every consent check. The ledger
- * loads and saves through `backing`.
- *
- * Lifecycle: `start()` starts the timer; `stop()` stops it and flushes what
- * is held; both are safe twice, and `stop()` before `start()`.
+ * Holds the consent state the hot path produces until the store flusher
+ * takes it into a write unit: the ledger's new records and every consent
+ * check. The ledger loads users through `backing`.
  */
 export class ConsentWriter implements ConsentSinks {
   readonly backing: LedgerBacking;
   private ledger: ConsentLedger | null = null;
   private checks: ConsentCheck[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | null = null;
   private droppedChecks = 0;
 
   constructor(
-    private readonly store: ConsentStore,
+    store: ConsentStore,
     private readonly opts: ConsentWriterOptions,
   ) {
     this.backing = {
@@ -38,7 +31,7 @@ export class ConsentWriter implements ConsentSinks {
     };
   }
 
-  /** The ledger whose pending records each flush writes. */
+  /** The ledger whose pending records each flush takes. */
   attach(ledger: ConsentLedger): void {
     this.ledger = ledger;
   }
@@ -56,46 +49,21 @@ export class ConsentWriter implements ConsentSinks {
     return this.droppedChecks;
   }
 
-  /** Consent checks waiting to be written (they pile up while the store is unreachable). */
+  /** Consent checks waiting to be written (they pile up while neither the store nor the spool takes them). */
   queueDepth(): number {
     return this.checks.length;
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.flush().catch(() => {});
-    }, this.opts.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush().catch(() => {});
-  }
-
-  /** Writes what is held; one flush at a time. Failed checks are kept for the next flush. */
-  flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
-    const pendingRecords = this.ledger?.stats().pending ?? 0;
-    const batch = this.checks;
+  /** New ledger records and the checks held, for a write unit. */
+  take(): { records: ConsentRecord[]; checks: ConsentCheck[] } {
+    const checks = this.checks;
     this.checks = [];
-    try {
-      // Records first: a check's record_id should name a stored record.
-      await this.ledger?.flush();
-      await this.store.insertChecks(batch);
-      this.opts.onFlush?.({ records: pendingRecords, checks: batch.length });
-    } catch (error) {
-      this.checks = batch.concat(this.checks);
-      this.opts.onFlush?.({ records: 0, checks: 0, error });
-      throw error;
-    }
+    return { records: this.ledger?.takePending() ?? [], checks };
+  }
+
+  /** What take() gave, back in front, when the unit was neither stored nor spooled. */
+  restore(taken: { records: readonly ConsentRecord[]; checks: readonly ConsentCheck[] }): void {
+    this.ledger?.restorePending(taken.records);
+    this.checks = taken.checks.concat(this.checks);
   }
 }

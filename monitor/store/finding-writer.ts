@@ -1,32 +1,12 @@
 import type { Finding } from '../findings/finding.js';
 import { dedupKey, findingTime, mergeAggregate, moreSevere, windowStart } from './finding-aggregate.js';
-import { type FindingAggregate, MAX_SAMPLE_EVENT_IDS, type Store } from './store.js';
-
-export interface FlushStats {
-  /** Aggregates written by this flush. */
-  written: number;
-  /** Findings those aggregates stand for (sum of counts). */
-  findings: number;
-  /** Aggregates kept for the next flush because a write failed. */
-  retained: number;
-  /** Aggregates the database refused as data (not retried), counted in dropped(). */
-  rejected: number;
-  durationMs: number;
-  /** The failure, when a write failed. */
-  error?: Error;
-}
+import { type FindingAggregate, MAX_SAMPLE_EVENT_IDS } from './store.js';
 
 export interface FindingWriterOptions {
   /** Dedup window: findings of one key within it become one row (default 60 s). */
   windowMs?: number;
-  /** Timer period once started (default 1 s). */
-  flushIntervalMs?: number;
-  /** Aggregates per store write, each one round trip (default 500). */
-  maxBatch?: number;
   /** Aggregates held at most; findings for new keys beyond it are dropped and counted (default 100 000). */
   maxQueue?: number;
-  /** Called after every flush that had something to write, failed or not. */
-  onFlush?(stats: FlushStats): void;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
 }
@@ -42,51 +22,28 @@ interface Entry {
   queuedAt: number;
 }
 
-/** SQLSTATE classes that say the data itself is refused: retrying the same row cannot succeed. */
-const DATA_ERROR_CLASSES = new Set(['22', '23']);
-
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && DATA_ERROR_CLASSES.has(code.slice(0, 2));
-}
-
 /**
  * Deduplicates findings in memory and writes them to the store in batches,
  * off the hot path.
  *
  * push() is synchronous and O(1): findings with the same detector, kind,
- * contract, version, attribute and window fold into one aggregate. flush()
- * writes the aggregates, maxBatch per round trip. A failed write keeps its
- * aggregates (merged with newer ones) for the next flush, so nothing accepted
- * is lost; only rows the database refuses as data are dropped, one by one.
- * Beyond maxQueue aggregates, findings for new keys are dropped and counted.
- *
- * Lifecycle: start() starts the timer (unref'd, never keeps the process
- * alive); stop() stops it and flushes what is left. Both are safe to call
- * twice, and stop() before start().
+ * contract, version, attribute and window fold into one aggregate. The
+ * store flusher take()s the aggregates into a write unit and settle()s them:
+ * a unit neither stored nor spooled puts its aggregates back (merged with
+ * newer ones) for the next flush, so nothing accepted is lost. Beyond
+ * maxQueue aggregates, findings for new keys are dropped and counted.
  */
 export class FindingWriter {
   private readonly windowMs: number;
-  private readonly flushIntervalMs: number;
-  private readonly maxBatch: number;
   private readonly maxQueue: number;
   private readonly now: () => number;
   private pending = new Map<string, Entry>();
-  /** Entries taken by the running flush, not written yet. */
+  /** Entries taken by the flush under way, not settled yet. */
   private inflight: Entry[] = [];
   private droppedCount = 0;
-  private timer: NodeJS.Timeout | undefined;
-  /** Flushes run one after the other. */
-  private chain: Promise<void> = Promise.resolve();
-  private flushesQueued = 0;
 
-  constructor(
-    private readonly store: Pick<Store, 'writeFindings'>,
-    private readonly options: FindingWriterOptions = {},
-  ) {
+  constructor(options: FindingWriterOptions = {}) {
     this.windowMs = positive(options.windowMs, 60_000);
-    this.flushIntervalMs = positive(options.flushIntervalMs, 1000);
-    this.maxBatch = positive(options.maxBatch, 500);
     this.maxQueue = positive(options.maxQueue, 100_000);
     this.now = options.now ?? Date.now;
   }
@@ -139,38 +96,18 @@ export class FindingWriter {
     });
   }
 
-  /**
-   * Writes every aggregate pending when called. Rejects when a write failed;
-   * the aggregates not written stay queued for the next flush.
-   */
-  flush(): Promise<void> {
-    this.flushesQueued += 1;
-    const run = this.chain.then(() => {
-      this.flushesQueued -= 1;
-      return this.flushNow();
-    });
-    this.chain = run.catch(() => {});
-    return run;
+  /** Every pending aggregate, for a write unit; settle() says whether it was stored. */
+  take(): FindingAggregate[] {
+    if (this.inflight.length > 0) throw new Error('take() before the previous take() was settled');
+    this.inflight = [...this.pending.values()];
+    this.pending = new Map();
+    return this.inflight.map(toAggregate);
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      // A slow database must not pile flushes up behind each other.
-      if (this.flushesQueued > 0 || this.inflight.length > 0) return;
-      // Failures are reported through onFlush and retried on the next tick.
-      this.flush().catch(() => {});
-    }, this.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and flushes; rejects when the final write failed (the aggregates stay queued). */
-  async stop(): Promise<void> {
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-    await this.flush();
+  /** After take(): written (or spooled), or put back in front of the queue for the next flush. */
+  settle(written: boolean): void {
+    if (!written) this.mergeBack(this.inflight);
+    this.inflight = [];
   }
 
   /** Aggregates waiting to be written, including those of a flush under way. */
@@ -188,62 +125,9 @@ export class FindingWriter {
     return oldest === Number.POSITIVE_INFINITY ? 0 : Math.max(0, (this.now() - oldest) / 1000);
   }
 
-  /** Findings dropped since creation: queue full, or refused by the database as data. */
+  /** Findings dropped since creation because the queue was full. */
   dropped(): number {
     return this.droppedCount;
-  }
-
-  private async flushNow(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const started = this.now();
-    this.inflight = [...this.pending.values()];
-    this.pending = new Map();
-    const stats: FlushStats = { written: 0, findings: 0, retained: 0, rejected: 0, durationMs: 0 };
-    try {
-      while (this.inflight.length > 0) {
-        const batch = this.inflight.slice(0, this.maxBatch);
-        await this.writeBatch(batch, stats);
-        this.inflight = this.inflight.slice(batch.length);
-      }
-    } catch (err) {
-      stats.error = err instanceof Error ? err : new Error(String(err));
-      stats.retained = this.inflight.length;
-      this.mergeBack(this.inflight);
-      throw stats.error;
-    } finally {
-      this.inflight = [];
-      stats.durationMs = this.now() - started;
-      this.options.onFlush?.(stats);
-    }
-  }
-
-  /**
-   * Writes one batch. When the database refuses the data, rows are written
-   * one by one so that a single unstorable row cannot block the others forever.
-   */
-  private async writeBatch(batch: Entry[], stats: FlushStats): Promise<void> {
-    try {
-      await this.store.writeFindings(batch.map(toAggregate));
-      countWritten(batch, stats);
-      return;
-    } catch (err) {
-      if (!isDataError(err) || batch.length === 0) throw err;
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const entry = batch[i]!;
-      try {
-        await this.store.writeFindings([toAggregate(entry)]);
-        countWritten([entry], stats);
-      } catch (err) {
-        if (!isDataError(err)) {
-          // Keep the rest of this batch for the next flush along with the later batches.
-          this.inflight = [...batch.slice(i), ...this.inflight.slice(batch.length)];
-          throw err;
-        }
-        stats.rejected += 1;
-        this.droppedCount += entry.agg.count;
-      }
-    }
   }
 
   /** Puts entries not written back in front of the queue, merging with newer ones of the same key. */
@@ -274,11 +158,6 @@ function toAggregate(e: Entry): FindingAggregate {
     first_seen: new Date(e.firstMs).toISOString(),
     last_seen: new Date(e.lastMs).toISOString(),
   };
-}
-
-function countWritten(batch: Entry[], stats: FlushStats): void {
-  stats.written += batch.length;
-  for (const e of batch) stats.findings += e.agg.count;
 }
 
 function positive(value: number | undefined, fallback: number): number {

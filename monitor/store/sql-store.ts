@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from './findings-cursor.js';
 import { InvalidFilterError } from './invalid-filter-error.js';
 import { MonitorStateStore } from './monitor-state-store.js';
 import { isoOrNull, knownSeverity, storableJson, storableText, storableTextOrNull } from './sanitize.js';
-import type { SqlExecutor } from './sql.js';
+import type { SqlExecutor, SqlQueryable } from './sql.js';
 import {
   type ContractHistoryEntry,
   type ContractSource,
@@ -20,6 +20,7 @@ import {
   type Store,
   type StoredFinding,
 } from './store.js';
+import type { WriteUnit } from './write-unit.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -164,6 +165,13 @@ function foldDuplicates(rows: FindingAggregate[]): FindingAggregate[] {
   return [...byKey.values()];
 }
 
+/** Folded rows in statements of ROWS_PER_STATEMENT, inside the caller's transaction. */
+async function upsertFindings(tx: SqlQueryable, folded: FindingAggregate[]): Promise<void> {
+  for (let i = 0; i < folded.length; i += ROWS_PER_STATEMENT) {
+    await tx.query(UPSERT_FINDINGS, [JSON.stringify(folded.slice(i, i + ROWS_PER_STATEMENT))]);
+  }
+}
+
 function timestampFilter(field: 'since' | 'until', value: string): string {
   const t = isoOrNull(value);
   if (!t) throw new InvalidFilterError(field, `${field} must be an RFC 3339 timestamp`);
@@ -203,11 +211,48 @@ export class SqlStore implements Store {
       return;
     }
     // Several statements, one transaction: a failed write changes nothing, so a retry cannot double-count.
-    await this.sql.transaction(async (tx) => {
-      for (let i = 0; i < folded.length; i += ROWS_PER_STATEMENT) {
-        await tx.query(UPSERT_FINDINGS, [JSON.stringify(folded.slice(i, i + ROWS_PER_STATEMENT))]);
+    await this.sql.transaction((tx) => upsertFindings(tx, folded));
+  }
+
+  async writeUnit(unit: WriteUnit): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const claimed = await tx.query('INSERT INTO write_units (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [
+        storableText(unit.id),
+      ]);
+      if (claimed.rows.length === 0) return false;
+      // Records before checks: a check's record_id names a stored record, and the audit chain lists them in that order.
+      await this.consent.insertRecordsIn(tx, unit.records);
+      if (unit.findings.length > 0) await upsertFindings(tx, foldDuplicates(unit.findings));
+      await this.consent.insertChecksIn(tx, unit.checks);
+      if (unit.eventIds.length > 0) {
+        await tx.query(
+          'INSERT INTO processed_events (event_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
+          [unit.eventIds.map(storableText)],
+        );
       }
+      return true;
     });
+  }
+
+  async processedEvents(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const { rows } = await this.sql.query<{ event_id: string }>(
+      'SELECT event_id FROM processed_events WHERE event_id = ANY($1::text[])',
+      [eventIds.map(storableText)],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  async pruneWriteLog(olderThanHours: number): Promise<number> {
+    const cutoff = new Date(Date.now() - olderThanHours * 3_600_000).toISOString();
+    const units = await this.sql.query('DELETE FROM write_units WHERE applied_at < $1::timestamptz RETURNING 1', [
+      cutoff,
+    ]);
+    const events = await this.sql.query(
+      'DELETE FROM processed_events WHERE processed_at < $1::timestamptz RETURNING 1',
+      [cutoff],
+    );
+    return units.rows.length + events.rows.length;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit-log.js';
 import type { ConsentStore } from './consent-store.js';
 import type { ExperimentStore } from './experiment-store.js';
 import type { MonitorStateStore } from './monitor-state-store.js';
+import type { WriteUnit } from './write-unit.js';
 
 /**
  * What the findings writer hands the store: findings of one dedup key
@@ -76,6 +77,15 @@ export interface Store {
   readonly experiments: ExperimentStore;
   /** Upserts: count adds up, last_seen is the greatest, samples are appended up to 5. */
   writeFindings(rows: FindingAggregate[]): Promise<void>;
+  /**
+   * Writes a unit in one transaction, exactly once: false (and nothing
+   * written) when a unit with its id was written before.
+   */
+  writeUnit(unit: WriteUnit): Promise<boolean>;
+  /** The ids among these whose results a unit stored (eventIds). */
+  processedEvents(eventIds: readonly string[]): Promise<Set<string>>;
+  /** Forgets unit ids and processed event ids older than this; returns how many. */
+  pruneWriteLog(olderThanHours: number): Promise<number>;
   /** Newest last_seen first, keyset paging with an opaque cursor. */
   queryFindings(filter: FindingFilter): Promise<{ items: StoredFinding[]; next_cursor: string | null }>;
   /**

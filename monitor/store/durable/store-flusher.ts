@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { ConsentWriter } from '../consent-writer.js';
+import type { FindingWriter } from '../finding-writer.js';
+import { isEmptyUnit, unitRows, type WriteUnit } from '../write-unit.js';
+import type { DurableWriter, WriteOutcome } from './durable-writer.js';
+
+export interface FlushReport {
+  /** failed: neither stored nor spooled; the rows wait in memory for the next flush. */
+  outcome: WriteOutcome | 'failed';
+  rows: number;
+  findings: number;
+  durationMs: number;
+  error?: Error;
+}
+
+export interface StoreFlusherOptions {
+  /** Timer period once started. */
+  flushIntervalMs: number;
+  /** Called after every flush that had something to write, whatever became of it. */
+  onFlush?: (report: FlushReport) => void;
+}
+
+/**
+ * Moves what the hot path produced into the store: on a timer, and when asked
+ * (a report that must see the latest checks, a stream source about to ack).
+ *
+ * Each flush takes every pending finding aggregate, new consent record and
+ * consent check, plus the stream event ids it is asked to mark, into one write
+ * unit, and hands it to the durable writer: stored in one transaction, or
+ * spooled to disk. So a stream event is marked processed in the same
+ * transaction that stores its results, and a redelivered event is either
+ * wholly in the store or not at all. A unit neither stored nor spooled gives
+ * its rows back (and keeps its event ids) for the next flush.
+ *
+ * Flushes run one after the other. Lifecycle: start() starts the timer
+ * (unref'd); stop() stops it and flushes once more, rejecting when that
+ * failed. Both are safe twice, and stop() before start().
+ */
+export class StoreFlusher {
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Event ids of flushes that failed: they go with the next unit. */
+  private heldEventIds: string[] = [];
+
+  constructor(
+    private readonly findings: FindingWriter,
+    private readonly consent: ConsentWriter,
+    private readonly durable: DurableWriter,
+    private readonly opts: StoreFlusherOptions,
+  ) {}
+
+  /** Writes everything pending, and marks these events processed with it. Null when there was nothing. */
+  flush(eventIds: readonly string[] = []): Promise<WriteOutcome | null> {
+    this.queued += 1;
+    const run = this.chain.then(() => {
+      this.queued -= 1;
+      return this.flushNow(eventIds);
+    });
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      // A slow store must not pile flushes up behind each other.
+      if (this.queued > 0) return;
+      // Failures are reported through onFlush and retried on the next tick.
+      this.flush().catch(() => {});
+    }, this.opts.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+    await this.flush();
+  }
+
+  private async flushNow(eventIds: readonly string[]): Promise<WriteOutcome | null> {
+    const started = performance.now();
+    const ids = [...new Set(this.heldEventIds.concat(eventIds))];
+    this.heldEventIds = [];
+    const consent = this.consent.take();
+    const unit: WriteUnit = {
+      id: randomUUID(),
+      findings: this.findings.take(),
+      records: consent.records,
+      checks: consent.checks,
+      eventIds: ids,
+    };
+    if (isEmptyUnit(unit)) {
+      this.findings.settle(true);
+      return null;
+    }
+    const report = (outcome: FlushReport['outcome'], error?: Error) =>
+      this.opts.onFlush?.({
+        outcome,
+        rows: unitRows(unit),
+        findings: unit.findings.length,
+        durationMs: performance.now() - started,
+        error,
+      });
+    try {
+      const outcome = await this.durable.write(unit);
+      this.findings.settle(true);
+      report(outcome);
+      return outcome;
+    } catch (err) {
+      this.findings.settle(false);
+      this.consent.restore(consent);
+      this.heldEventIds = ids.concat(this.heldEventIds);
+      const error = err instanceof Error ? err : new Error(String(err));
+      report('failed', error);
+      throw error;
+    }
+  }
+}
