@@ -131,11 +131,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const flusher = new StoreFlusher(writer, consentWriter, durable, {
     flushIntervalMs: config.store.flushIntervalMs,
     onFlush: (report) => {
-      metrics.storeWrites.inc({ outcome: report.outcome === 'duplicate' ? 'ok' : report.outcome === 'stored' ? 'ok' : report.outcome });
+      metrics.storeWrites.inc({
+        outcome: report.outcome === 'duplicate' ? 'ok' : report.outcome === 'stored' ? 'ok' : report.outcome,
+      });
       if (report.outcome === 'failed') {
         logger.error(
           { err: report.error, rows: report.rows },
-          spool ? 'store and spool writes failed; rows kept for the next flush' : 'store write failed; rows kept for the next flush',
+          spool
+            ? 'store and spool writes failed; rows kept for the next flush'
+            : 'store write failed; rows kept for the next flush',
         );
       } else if (report.outcome === 'spooled' && !spooling) {
         logger.warn({ spool: spool?.dir }, 'the store does not take writes; spooling them to disk');
@@ -431,7 +435,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (restoredState) await saveSnapshots();
       await pipeline.stop();
       // What is held goes to the store or the spool; a spool not yet replayed waits for the next start.
-      await flusher.stop().catch((err) => logger.error({ err }, 'the last flush failed; rows held in memory are lost'));
+      await flusher
+        .stop()
+        .catch((err) => logger.error({ err }, 'the last flush failed; rows held in memory are lost'));
       await durable.stop();
       await spool?.close();
       await store.close();

@@ -48,7 +48,19 @@ export async function eventsRoute(server: FastifyInstance, app: App): Promise<vo
       if (!raw) throw new BodyError('empty_body', 'the body is empty');
       const items: BatchItem[] =
         raw.mediaType === NDJSON ? parseNdjsonBody(raw.text, maxBatch) : parseJsonBody(raw.text, maxBatch);
-      await app.pipeline.prepare(items);
+      try {
+        await app.pipeline.prepare(items);
+      } catch (err) {
+        // The consent ledger reads the batch's users from the store; without them the batch cannot be judged.
+        request.log.warn({ err }, 'the batch could not be prepared: the store is unreachable');
+        return reply
+          .code(503)
+          .header('retry-after', String(BACKLOG_RETRY_SECONDS))
+          .send({
+            error: 'store_unavailable',
+            message: `the store cannot be read to check consent; nothing of the batch was accepted; retry after ${BACKLOG_RETRY_SECONDS} s`,
+          });
+      }
       return app.pipeline.processBatch(items, { mode: request.query.mode, source: 'http' });
     },
   );

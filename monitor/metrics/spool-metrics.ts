@@ -24,11 +24,24 @@ export function registerSpoolMetrics(registry: Registry, probe: () => SpoolReadi
   const gauge = (name: string, help: string, pick: (r: SpoolReading) => number) => {
     const g: Gauge = new Gauge({ name, help, registers, collect: () => g.set(pick(probe())) });
   };
-  gauge('earshot_spool_bytes', 'Bytes of write units in the local spool, waiting for the store.', (r) => r.bytes);
+  gauge(
+    'earshot_spool_bytes',
+    'Bytes of write units in the local spool, waiting for the store.',
+    (r) => r.bytes,
+  );
   gauge('earshot_spool_units', 'Write units in the local spool, waiting for the store.', (r) => r.units);
-  gauge('earshot_spool_max_bytes', 'The spool limit (store.spool.maxBytes); near it ingest answers 503.', (r) => r.maxBytes);
+  gauge(
+    'earshot_spool_max_bytes',
+    'The spool limit (store.spool.maxBytes); near it ingest answers 503.',
+    (r) => r.maxBytes,
+  );
   // The counters mirror totals the writer keeps; each scrape adds what is new.
-  const counter = (name: string, help: string, label: string, totals: Record<string, (r: SpoolReading) => number>) => {
+  const counter = (
+    name: string,
+    help: string,
+    label: string,
+    totals: Record<string, (r: SpoolReading) => number>,
+  ) => {
     const seen = new Map<string, number>();
     const c: Counter<string> = new Counter({
       name,
@@ -47,12 +60,22 @@ export function registerSpoolMetrics(registry: Registry, probe: () => SpoolReadi
     });
     for (const value of Object.keys(totals)) c.inc({ [label]: value }, 0);
   };
-  counter('earshot_spool_units_total', 'Write units spooled because the store failed, and replayed into it.', 'event', {
-    spooled: (r) => r.spooled,
-    replayed: (r) => r.replayed,
-  });
-  counter('earshot_store_dropped_rows_total', 'Consent records and checks the database refused as data.', 'kind', {
-    record: (r) => r.droppedRecords,
-    check: (r) => r.droppedChecks,
-  });
+  counter(
+    'earshot_spool_units_total',
+    'Write units spooled because the store failed, and replayed into it.',
+    'event',
+    {
+      spooled: (r) => r.spooled,
+      replayed: (r) => r.replayed,
+    },
+  );
+  counter(
+    'earshot_store_dropped_rows_total',
+    'Consent records and checks the database refused as data.',
+    'kind',
+    {
+      record: (r) => r.droppedRecords,
+      check: (r) => r.droppedChecks,
+    },
+  );
 }

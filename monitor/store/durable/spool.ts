@@ -92,7 +92,8 @@ export class Spool {
     return this.serially(async () => {
       const json = JSON.stringify(unit);
       const line = Buffer.from(`${hex(crc32(json))} ${json}\n`);
-      if (this.size + line.length > this.opts.maxBytes) throw new SpoolFullError(this.size, this.opts.maxBytes);
+      if (this.size + line.length > this.opts.maxBytes)
+        throw new SpoolFullError(this.size, this.opts.maxBytes);
       await this.handle.write(line, 0, line.length, this.size);
       await this.handle.datasync();
       this.size += line.length;
@@ -129,9 +130,9 @@ export class Spool {
   }
 
   /** Closes the file and releases the lock; what is spooled stays for the next open. Safe twice. */
-  close(): Promise<void> {
-    return this.serially(async () => {
-      if (this.closed) return;
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.serially(async () => {
       this.closed = true;
       await this.handle.close();
       await unlink(join(this.dir, LOCK)).catch(() => {});
