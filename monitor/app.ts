@@ -149,8 +149,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   let spooling = false;
   metrics.probeStore(() => ({
-    queueDepth: writer.queueDepth(),
-    lagSeconds: writer.lagSeconds(),
+    queueDepth: writer.queueDepth() + flusher.heldRows().findings,
+    lagSeconds: Math.max(writer.lagSeconds(), flusher.heldRows().lagSeconds),
     dropped: writer.dropped() + durable.dropped().findings,
   }));
   if (spool) {
@@ -388,8 +388,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         return `the store is not keeping up: the spool holds ${bytes} bytes, near its limit of ${config.store.spool.maxBytes}`;
       }
       const limit = Math.floor(config.store.maxQueue * BACKLOG_SHARE);
-      const findings = writer.queueDepth();
-      const checks = consentWriter.queueDepth();
+      const held = flusher.heldRows();
+      const findings = writer.queueDepth() + held.findings;
+      const checks = consentWriter.queueDepth() + held.checks;
       if (findings < limit && checks < limit) return null;
       return `the store is not keeping up: ${findings} finding rows and ${checks} consent checks wait to be written`;
     },

@@ -175,7 +175,7 @@ describe.each(testStores())('no raw PII leaves earshot ($name)', (target) => {
   });
 
   it('keeps the raw values out of the tables, the logs and every answer', async () => {
-    await app.writer.flush();
+    await app.flusher.flush();
     for (const url of ['/v1/findings?limit=1000', '/metrics', '/v1/contracts', '/healthz', '/readyz']) {
       const res = await server.inject({ method: 'GET', url });
       answers.push(res.body);

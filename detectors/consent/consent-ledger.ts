@@ -205,16 +205,11 @@ export class ConsentLedger {
     }
   }
 
-  /** The pending records, for a write unit; give them back with restorePending when it was not written. */
+  /** The pending records, for a write unit (which holds them until they are written). */
   takePending(): ConsentRecord[] {
     const batch = this.pending;
     this.pending = [];
     return batch;
-  }
-
-  /** Records of a write that failed, back in front of those pending since. */
-  restorePending(records: readonly ConsentRecord[]): void {
-    if (records.length > 0) this.pending = records.concat(this.pending);
   }
 
   stats(): LedgerStats {

@@ -60,13 +60,14 @@ describe('ingest while the store is down', () => {
     expect(refused!.headers['retry-after']).toBe('10');
     expect(refused!.json()).toMatchObject({ error: 'store_backlog' });
     expect(t.app.writer.dropped()).toBe(0);
-    const waiting = t.app.writer.queueDepth();
+    const waiting = t.app.writer.queueDepth() + t.app.flusher.heldRows().findings;
     expect(waiting).toBeGreaterThanOrEqual(16);
 
     // The store is back: the queue drains into it, and ingest is accepted again.
     setDown(false);
     await t.app.flusher.flush();
     expect(t.app.writer.queueDepth()).toBe(0);
+    expect(t.app.flusher.heldRows().findings).toBe(0);
     expect(t.app.writer.dropped()).toBe(0);
     expect((await post()).statusCode).toBe(200);
   });

@@ -60,10 +60,4 @@ export class ConsentWriter implements ConsentSinks {
     this.checks = [];
     return { records: this.ledger?.takePending() ?? [], checks };
   }
-
-  /** What take() gave, back in front, when the unit was neither stored nor spooled. */
-  restore(taken: { records: readonly ConsentRecord[]; checks: readonly ConsentCheck[] }): void {
-    this.ledger?.restorePending(taken.records);
-    this.checks = taken.checks.concat(this.checks);
-  }
 }

@@ -19,12 +19,30 @@ async function copyIn(client: pg.PoolClient, table: string, columns: readonly st
   );
 }
 
+/**
+ * A client taken from the pool, listening for 'error' while it is out: a
+ * connection cut between two queries of a transaction emits it on the client,
+ * and the pool listens only to idle ones, so unheard it would crash the
+ * process. The query under way (or the next) rejects, which is the report.
+ */
+async function checkout(pool: pg.Pool): Promise<pg.PoolClient & { done(broken?: Error): void }> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  return Object.assign(client, {
+    done(broken?: Error) {
+      client.off('error', ignore);
+      client.release(broken);
+    },
+  });
+}
+
 function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
   return {
     async copyIn(table: string, columns: readonly string[], rows: string) {
       // COPY runs on one connection: outside a transaction, one is taken from the pool for it.
       if (!(client instanceof pg.Pool)) return copyIn(client, table, columns, rows);
-      const c = await client.connect();
+      const c = await checkout(client);
       let broken: Error | undefined;
       try {
         await copyIn(c, table, columns, rows);
@@ -32,7 +50,7 @@ function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
         broken = err as Error;
         throw err;
       } finally {
-        c.release(broken);
+        c.done(broken);
       }
     },
     async query<R>(text: string, params?: unknown[]) {
@@ -65,7 +83,7 @@ export function createPgSql(options: PgSqlOptions): SqlExecutor {
     exec: base.exec,
     copyIn: base.copyIn,
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await checkout(pool);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -81,7 +99,7 @@ export function createPgSql(options: PgSqlOptions): SqlExecutor {
         }
         throw err;
       } finally {
-        client.release(broken);
+        client.done(broken);
       }
     },
     close() {

@@ -216,9 +216,10 @@ export class SqlStore implements Store {
 
   async writeUnit(unit: WriteUnit): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
-      const claimed = await tx.query('INSERT INTO write_units (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [
-        storableText(unit.id),
-      ]);
+      const claimed = await tx.query(
+        'INSERT INTO write_units (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1',
+        [storableText(unit.id)],
+      );
       if (claimed.rows.length === 0) return false;
       // Records before checks: a check's record_id names a stored record, and the audit chain lists them in that order.
       await this.consent.insertRecordsIn(tx, unit.records);
@@ -245,9 +246,10 @@ export class SqlStore implements Store {
 
   async pruneWriteLog(olderThanHours: number): Promise<number> {
     const cutoff = new Date(Date.now() - olderThanHours * 3_600_000).toISOString();
-    const units = await this.sql.query('DELETE FROM write_units WHERE applied_at < $1::timestamptz RETURNING 1', [
-      cutoff,
-    ]);
+    const units = await this.sql.query(
+      'DELETE FROM write_units WHERE applied_at < $1::timestamptz RETURNING 1',
+      [cutoff],
+    );
     const events = await this.sql.query(
       'DELETE FROM processed_events WHERE processed_at < $1::timestamptz RETURNING 1',
       [cutoff],

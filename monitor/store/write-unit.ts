@@ -20,7 +20,9 @@ export interface WriteUnit {
 }
 
 export function isEmptyUnit(u: WriteUnit): boolean {
-  return u.findings.length === 0 && u.records.length === 0 && u.checks.length === 0 && u.eventIds.length === 0;
+  return (
+    u.findings.length === 0 && u.records.length === 0 && u.checks.length === 0 && u.eventIds.length === 0
+  );
 }
 
 /** Rows in the unit, for metrics and logs. */

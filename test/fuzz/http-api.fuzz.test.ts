@@ -501,7 +501,7 @@ describe('the HTTP API on arbitrary requests', () => {
   });
 
   it('stays up, and no value sent reached the logs once the findings are written', async () => {
-    await app.writer.flush();
+    await app.flusher.flush();
     const health = await server.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
     const findings = await server.inject({ method: 'GET', url: '/v1/findings?limit=1000' });

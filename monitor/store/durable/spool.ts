@@ -117,15 +117,15 @@ export class Spool {
       const entry = await this.readAt(this.offset);
       if (!entry) return;
       this.offset += entry.length;
-      this.pendingUnits -= 1;
       if (this.offset >= this.size) {
         await this.handle.truncate(0);
         await this.handle.datasync();
         this.offset = 0;
         this.size = 0;
-        this.pendingUnits = 0;
       }
       await writeFile(join(this.dir, OFFSET), String(this.offset));
+      // Last: isEmpty() turns true only once the file says so too.
+      this.pendingUnits = this.size === 0 ? 0 : this.pendingUnits - 1;
     });
   }
 

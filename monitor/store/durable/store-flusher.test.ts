@@ -89,6 +89,8 @@ class FakeStore implements Pick<Store, 'writeUnit'> {
   active = 0;
   maxActive = 0;
   failures = 0;
+  /** Writes that commit and then lose their answer, as a connection cut after COMMIT does. */
+  lostAnswers = 0;
   gate: Deferred | null = null;
   started: Deferred = new Deferred();
   private readonly ids = new Set<string>();
@@ -113,6 +115,10 @@ class FakeStore implements Pick<Store, 'writeUnit'> {
       if (this.ids.has(unit.id)) return false;
       this.ids.add(unit.id);
       this.units.push(structuredClone(unit));
+      if (this.lostAnswers > 0) {
+        this.lostAnswers -= 1;
+        throw new Error('connection terminated unexpectedly');
+      }
       return true;
     } finally {
       this.active -= 1;
@@ -239,7 +245,7 @@ describe('StoreFlusher', () => {
     expect(store.units.map((u) => u.eventIds)).toEqual([['ev-a'], ['ev-b']]);
   });
 
-  it('keeps everything when a write fails, and writes it all once with the next flush', async () => {
+  it('holds a unit that failed, id and all, and writes it first with the next flush', async () => {
     const store = new FakeStore();
     const { findings, consent, durable, flusher, reports } = rig(store);
     const ledger = new ConsentLedger(100, consent.backing);
@@ -251,47 +257,53 @@ describe('StoreFlusher', () => {
 
     await expect(flusher.flush(['ev-1'])).rejects.toThrow('connection refused');
     expect(store.units).toHaveLength(0);
-    expect(findings.queueDepth()).toBe(3);
-    expect(consent.queueDepth()).toBe(1);
-    expect(ledger.stats().pending).toBe(1);
+    // The rows left the writers for the held unit, and still count against the backlog.
+    expect(findings.queueDepth()).toBe(0);
+    expect(ledger.stats().pending).toBe(0);
+    expect(flusher.heldRows()).toMatchObject({ findings: 3, checks: 1 });
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ outcome: 'failed', rows: 6, findings: 3 });
     expect(reports[0]!.error?.message).toBe('connection refused');
 
-    // Newer rows join the kept ones: repeats of a kept aggregate fold into it, newer checks and records follow.
+    // Newer rows go in a unit of their own, after the held one.
     findings.push(finding({ attribute: '/a0', event_id: 'e-new' }));
     ledger.record(consentRecord({ record_id: 'rec-2' }));
     consent.check(consentCheck({ user_id: 'u-2' }));
     expect(await flusher.flush(['ev-2'])).toBe('stored');
 
-    expect(store.units).toHaveLength(1);
-    const unit = store.units[0]!;
-    expect(unit.findings.map((f) => [f.attribute, f.count])).toEqual([
-      ['/a0', 2],
+    expect(store.units).toHaveLength(2);
+    const [held, next] = store.units as [WriteUnit, WriteUnit];
+    expect(held.findings.map((f) => [f.attribute, f.count])).toEqual([
+      ['/a0', 1],
       ['/a1', 1],
       ['/a2', 1],
     ]);
-    expect(unit.findings[0]!.sample_event_ids).toEqual(['e-0', 'e-new']);
-    expect(unit.records.map((r) => r.record_id)).toEqual(['rec-1', 'rec-2']);
-    expect(unit.checks.map((c) => c.user_id)).toEqual(['u-1', 'u-2']);
-    expect(unit.eventIds).toEqual(['ev-1', 'ev-2']);
-    expect(findings.queueDepth()).toBe(0);
-    expect(consent.queueDepth()).toBe(0);
+    expect(held.records.map((r) => r.record_id)).toEqual(['rec-1']);
+    expect(held.checks.map((c) => c.user_id)).toEqual(['u-1']);
+    expect(held.eventIds).toEqual(['ev-1']);
+    expect(next.findings.map((f) => [f.attribute, f.count])).toEqual([['/a0', 1]]);
+    expect(next.records.map((r) => r.record_id)).toEqual(['rec-2']);
+    expect(next.eventIds).toEqual(['ev-2']);
+    expect(flusher.heldRows()).toMatchObject({ findings: 0, checks: 0, lagSeconds: 0 });
     expect(durable.dropped()).toEqual({ findings: 0, records: 0, checks: 0 });
 
     // Nothing is written twice.
     expect(await flusher.flush()).toBeNull();
-    expect(store.units).toHaveLength(1);
+    expect(store.units).toHaveLength(2);
   });
 
-  it('holds the event ids of failed flushes, however many, for the next one', async () => {
+  it('a held unit keeps its id: a commit whose answer was lost is not counted twice', async () => {
     const store = new FakeStore();
-    const { flusher } = rig(store);
-    store.failures = 2;
-    await expect(flusher.flush(['ev-1'])).rejects.toThrow('connection refused');
-    await expect(flusher.flush(['ev-2', 'ev-1'])).rejects.toThrow('connection refused');
-    expect(await flusher.flush()).toBe('stored');
-    expect(store.eventIds()).toEqual(['ev-1', 'ev-2']);
+    const { findings, flusher } = rig(store);
+    findings.push(finding({ event_id: 'e-1' }));
+    store.lostAnswers = 1;
+    await expect(flusher.flush(['ev-1'])).rejects.toThrow('connection terminated');
+    expect(store.units).toHaveLength(1);
+    // Sent again under the same id: the store recognises it.
+    expect(await flusher.flush()).toBeNull();
+    expect(store.units).toHaveLength(1);
+    expect(store.findings()).toHaveLength(1);
+    expect(store.eventIds()).toEqual(['ev-1']);
   });
 
   it('drops only the rows the database refuses as data, and counts them', async () => {
@@ -347,8 +359,7 @@ describe('StoreFlusher', () => {
     consent.check(consentCheck());
     store.failures = 1;
     await expect(flusher.stop()).rejects.toThrow('connection refused');
-    expect(findings.queueDepth()).toBe(1);
-    expect(consent.queueDepth()).toBe(1);
+    expect(flusher.heldRows()).toMatchObject({ findings: 1, checks: 1 });
     // The store is back: a later stop() writes what was kept.
     await flusher.stop();
     expect(store.units).toHaveLength(1);

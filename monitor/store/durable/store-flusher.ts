@@ -29,8 +29,10 @@ export interface StoreFlusherOptions {
  * unit, and hands it to the durable writer: stored in one transaction, or
  * spooled to disk. So a stream event is marked processed in the same
  * transaction that stores its results, and a redelivered event is either
- * wholly in the store or not at all. A unit neither stored nor spooled gives
- * its rows back (and keeps its event ids) for the next flush.
+ * wholly in the store or not at all. A unit neither stored nor spooled is
+ * held, id and all, and written first by the next flush: a write whose
+ * commit went through but whose answer was lost is then recognised by its
+ * id, not counted twice.
  *
  * Flushes run one after the other. Lifecycle: start() starts the timer
  * (unref'd); stop() stops it and flushes once more, rejecting when that
@@ -40,8 +42,12 @@ export class StoreFlusher {
   private chain: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Event ids of flushes that failed: they go with the next unit. */
-  private heldEventIds: string[] = [];
+  /** Units neither stored nor spooled, oldest first: the next flush writes them before anything new. */
+  private held: WriteUnit[] = [];
+  /** When the oldest held unit was made, for the write lag. */
+  private heldSince = 0;
+  private heldFindings = 0;
+  private heldChecks = 0;
 
   constructor(
     private readonly findings: FindingWriter,
@@ -80,42 +86,64 @@ export class StoreFlusher {
     await this.flush();
   }
 
+  /** Finding aggregates and consent checks in held units, for the backlog check. */
+  heldRows(): { findings: number; checks: number; lagSeconds: number } {
+    const lagSeconds = this.held.length > 0 ? (Date.now() - this.heldSince) / 1000 : 0;
+    return { findings: this.heldFindings, checks: this.heldChecks, lagSeconds };
+  }
+
   private async flushNow(eventIds: readonly string[]): Promise<WriteOutcome | null> {
-    const started = performance.now();
-    const ids = [...new Set(this.heldEventIds.concat(eventIds))];
-    this.heldEventIds = [];
+    while (this.held.length > 0) {
+      const unit = this.held[0]!;
+      await this.write(unit);
+      this.held.shift();
+      this.heldFindings -= unit.findings.length;
+      this.heldChecks -= unit.checks.length;
+    }
     const consent = this.consent.take();
     const unit: WriteUnit = {
       id: randomUUID(),
       findings: this.findings.take(),
       records: consent.records,
       checks: consent.checks,
-      eventIds: ids,
+      eventIds: [...new Set(eventIds)],
     };
-    if (isEmptyUnit(unit)) {
-      this.findings.settle(true);
-      return null;
-    }
-    const report = (outcome: FlushReport['outcome'], error?: Error) =>
-      this.opts.onFlush?.({
-        outcome,
-        rows: unitRows(unit),
-        findings: unit.findings.length,
-        durationMs: performance.now() - started,
-        error,
-      });
+    // The writers are done with these rows either way: written, spooled, or held here.
+    this.findings.settle(true);
+    if (isEmptyUnit(unit)) return null;
     try {
-      const outcome = await this.durable.write(unit);
-      this.findings.settle(true);
-      report(outcome);
+      return await this.write(unit);
+    } catch (err) {
+      if (this.held.length === 0) this.heldSince = Date.now();
+      this.held.push(unit);
+      this.heldFindings += unit.findings.length;
+      this.heldChecks += unit.checks.length;
+      throw err;
+    }
+  }
+
+  private async write(unit: WriteUnit): Promise<WriteOutcome> {
+    const started = performance.now();
+    let outcome: FlushReport['outcome'] = 'failed';
+    let error: Error | undefined;
+    try {
+      outcome = await this.durable.write(unit);
       return outcome;
     } catch (err) {
-      this.findings.settle(false);
-      this.consent.restore(consent);
-      this.heldEventIds = ids.concat(this.heldEventIds);
-      const error = err instanceof Error ? err : new Error(String(err));
-      report('failed', error);
+      error = err instanceof Error ? err : new Error(String(err));
       throw error;
+    } finally {
+      try {
+        this.opts.onFlush?.({
+          outcome,
+          rows: unitRows(unit),
+          findings: unit.findings.length,
+          durationMs: performance.now() - started,
+          ...(error ? { error } : {}),
+        });
+      } catch {
+        // A report that fails must not turn a stored unit into one held and written again.
+      }
     }
   }
 }
