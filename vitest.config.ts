@@ -11,6 +11,8 @@ export default defineConfig({
       'grafana/**/*.test.ts',
       'deploy/**/*.test.ts',
     ],
+    // dist/ for the tests that run the CLI as a process.
+    globalSetup: ['test/build-cli.global.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Store tests open PGlite instances; two workers match the two cores CI has.

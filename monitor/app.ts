@@ -7,12 +7,15 @@ import { PACKAGE_VERSION } from './config/package-version.js';
 import { setHashSalt } from './findings/safe-token.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
+import { registerNatsMetrics } from './metrics/nats-metrics.js';
 import { registerSpoolMetrics } from './metrics/spool-metrics.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { CompatibilityReport } from './registry/compatibility.js';
 import type { Contract } from './registry/contract.js';
 import { loadRegistry } from './registry/load-registry.js';
 import type { ContractRegistry } from './registry/registry.js';
+import { JetStreamPull } from './sources/jetstream-pull.js';
+import { NatsSource } from './sources/nats-source.js';
 import { ConsentWriter } from './store/consent-writer.js';
 import { contentHash } from './store/contract-hash.js';
 import { DurableWriter } from './store/durable/durable-writer.js';
@@ -220,6 +223,43 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let nats: NatsSource | null = null;
+  /** Connects to the stream and starts taking events; a wrong stream or server fails the start, loudly. */
+  const startNats = async () => {
+    const c = config.sources.nats;
+    if (!c.enabled) return;
+    const pull = await JetStreamPull.connect({
+      servers: c.servers,
+      stream: c.stream,
+      subject: c.subject,
+      consumer: c.consumer,
+      createStream: c.createStream,
+      ackWaitMs: c.ackWaitSeconds * 1000,
+      maxDeliver: c.maxDeliver,
+      name: `earshot-${process.pid}`,
+    });
+    const count = registerNatsMetrics(metrics.registry, () => pull.info());
+    nats = new NatsSource(
+      {
+        pull,
+        pipeline,
+        markProcessed: (ids) => flusher.markProcessed(ids),
+        flush: () => flusher.flush(),
+        store,
+        logger,
+        count,
+      },
+      {
+        batch: c.batch,
+        fetchExpiresMs: c.fetchExpiresMs,
+        eventIdField: config.envelope.event_id,
+        // Well inside ack_wait, so a batch being written is never handed to another replica.
+        workingEveryMs: Math.max(500, (c.ackWaitSeconds * 1000) / 3),
+      },
+    );
+    nats.start();
+    logger.info({ stream: c.stream, consumer: c.consumer }, 'taking events from NATS JetStream');
+  };
   let lastPrune = 0;
   /** Unit ids and stream event ids are needed only while a replay or redelivery can come; hourly is often enough. */
   const pruneWriteLog = () => {
@@ -414,6 +454,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       durable.start();
       flusher.start();
       pruneWriteLog();
+      await startNats();
       timer = setInterval(() => {
         try {
           evaluate();
@@ -432,6 +473,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       if (timer) clearInterval(timer);
+      // The batch under way is checked, written and acked; nothing more is fetched.
+      await nats?.stop();
       evaluate();
       if (restoredState) await saveSnapshots();
       await pipeline.stop();

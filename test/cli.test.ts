@@ -1,9 +1,8 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../monitor/config/package-root.js';
 import { EXPECTED_FINDING } from '../monitor/generator/faults.js';
@@ -71,8 +70,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'earshot-cli-'));
-  // The tests run the bin as a user would: built from the sources under test.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  // The tests run the bin as a user would, built from the sources under test (test/build-cli.global.ts).
   expect(existsSync(MAIN), `${MAIN} was not built`).toBe(true);
 }, 120_000);
 

@@ -85,6 +85,37 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    sources: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** Events from a NATS JetStream stream through a durable pull consumer every replica shares. */
+        nats: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: false },
+            servers: {
+              oneOf: [
+                { type: 'string', minLength: 1 },
+                { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              ],
+              default: 'nats://127.0.0.1:4222',
+            },
+            stream: { type: 'string', minLength: 1, default: 'EARSHOT_EVENTS' },
+            subject: { type: 'string', minLength: 1, default: 'earshot.events.>' },
+            consumer: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_-]+$', default: 'earshot' },
+            createStream: { type: 'boolean', default: false },
+            batch: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
+            fetchExpiresMs: { type: 'integer', minimum: 1000, default: 1000 },
+            ackWaitSeconds: { type: 'integer', minimum: 1, default: 30 },
+            maxDeliver: { type: 'integer', minimum: -1, default: -1 },
+          },
+        },
+      },
+    },
     envelope: {
       type: 'object',
       additionalProperties: false,

@@ -27,6 +27,7 @@ export interface Config {
     writeLogHours: number;
     spool: { enabled: boolean; dir: string | null; maxBytes: number };
   };
+  sources: { nats: NatsSourceConfig };
   envelope: EnvelopeFields;
   limits: { maxDepth: number; maxStringLength: number; maxNodes: number; maxArrayLength: number };
   evaluateIntervalSeconds: number;
@@ -42,6 +43,19 @@ export interface Config {
     pii: PiiConfig;
     consent: ConsentConfig;
   };
+}
+
+export interface NatsSourceConfig {
+  enabled: boolean;
+  servers: string | string[];
+  stream: string;
+  subject: string;
+  consumer: string;
+  createStream: boolean;
+  batch: number;
+  fetchExpiresMs: number;
+  ackWaitSeconds: number;
+  maxDeliver: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +92,10 @@ function fromEnv(env: NodeJS.ProcessEnv, doc: Record<string, Record<string, unkn
   if (env.EARSHOT_SPOOL_DIR) {
     const spool = (doc.store?.spool ?? {}) as Record<string, unknown>;
     set('store', 'spool', { ...spool, dir: env.EARSHOT_SPOOL_DIR });
+  }
+  if (env.EARSHOT_NATS_URL) {
+    const sources = (doc.sources ?? {}) as Record<string, Record<string, unknown>>;
+    set('sources', 'nats', { ...(sources.nats ?? {}), enabled: true, servers: env.EARSHOT_NATS_URL });
   }
   if (env.EARSHOT_CONTRACTS_DIR) set('contracts', 'dir', env.EARSHOT_CONTRACTS_DIR);
   if (env.EARSHOT_LOG_LEVEL) set('log', 'level', env.EARSHOT_LOG_LEVEL);

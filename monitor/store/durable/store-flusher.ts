@@ -44,6 +44,8 @@ export class StoreFlusher {
   private timer: NodeJS.Timeout | undefined;
   /** Units neither stored nor spooled, oldest first: the next flush writes them before anything new. */
   private held: WriteUnit[] = [];
+  /** Stream event ids marked processed, for the next unit. */
+  private marked: string[] = [];
   /** When the oldest held unit was made, for the write lag. */
   private heldSince = 0;
   private heldFindings = 0;
@@ -56,12 +58,23 @@ export class StoreFlusher {
     private readonly opts: StoreFlusherOptions,
   ) {}
 
-  /** Writes everything pending, and marks these events processed with it. Null when there was nothing. */
+  /**
+   * Marks stream events processed in the next unit taken. Call it before the
+   * events go through the pipeline: every unit that takes one of their
+   * findings then takes their ids too, whichever flush (timer or caller)
+   * gets there first, so results and ids are never stored apart.
+   */
+  markProcessed(eventIds: readonly string[]): void {
+    for (const id of eventIds) this.marked.push(id);
+  }
+
+  /** Writes everything pending (and marks these events processed with it). Null when there was nothing. */
   flush(eventIds: readonly string[] = []): Promise<WriteOutcome | null> {
+    this.markProcessed(eventIds);
     this.queued += 1;
     const run = this.chain.then(() => {
       this.queued -= 1;
-      return this.flushNow(eventIds);
+      return this.flushNow();
     });
     this.chain = run.catch(() => {});
     return run;
@@ -92,7 +105,7 @@ export class StoreFlusher {
     return { findings: this.heldFindings, checks: this.heldChecks, lagSeconds };
   }
 
-  private async flushNow(eventIds: readonly string[]): Promise<WriteOutcome | null> {
+  private async flushNow(): Promise<WriteOutcome | null> {
     while (this.held.length > 0) {
       const unit = this.held[0]!;
       await this.write(unit);
@@ -100,13 +113,16 @@ export class StoreFlusher {
       this.heldFindings -= unit.findings.length;
       this.heldChecks -= unit.checks.length;
     }
+    // One synchronous block: what the writers hold and the ids marked before it was pushed.
     const consent = this.consent.take();
+    const marked = this.marked;
+    this.marked = [];
     const unit: WriteUnit = {
       id: randomUUID(),
       findings: this.findings.take(),
       records: consent.records,
       checks: consent.checks,
-      eventIds: [...new Set(eventIds)],
+      eventIds: [...new Set(marked)],
     };
     // The writers are done with these rows either way: written, spooled, or held here.
     this.findings.settle(true);

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { BatchItem } from '../pipeline/parse-body.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { WriteOutcome } from '../store/durable/durable-writer.js';
+import type { Store } from '../store/store.js';
+import type { JetStreamPull, PulledMessage } from './jetstream-pull.js';
+
+export interface NatsSourceOptions {
+  /** Messages per fetch, and so per write unit and per ack round. */
+  batch: number;
+  /** How long a fetch waits for its batch to fill. */
+  fetchExpiresMs: number;
+  /** The envelope field that holds the event id (config envelope.event_id). */
+  eventIdField: string;
+  /** Tells JetStream a batch is still being written this often, so it is not redelivered meanwhile. */
+  workingEveryMs: number;
+}
+
+/** What the source needs of the app: the pipeline, one flush that marks events, and the processed-event lookup. */
+export interface NatsSourceDeps {
+  pull: JetStreamPull;
+  pipeline: Pick<Pipeline, 'prepare' | 'processBatch'>;
+  /** Marks events processed in the next unit taken (before they are checked), and flushes. */
+  markProcessed(eventIds: readonly string[]): void;
+  flush(): Promise<WriteOutcome | null>;
+  store: Pick<Store, 'processedEvents'>;
+  logger: Logger;
+  /** Counts messages by what became of them. */
+  count(outcome: 'checked' | 'duplicate' | 'deferred' | 'redelivered', n: number): void;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Checks conversation events taken from a JetStream stream, exactly once.
+ *
+ * Each fetched batch is checked by the pipeline as an HTTP batch is, then its
+ * results are written in one unit that also records the batch's event ids
+ * (processed_events), and only then are the messages acked. A process that
+ * dies before the ack leaves messages JetStream hands out again, to this
+ * replica or another; their ids are found in the store and they are acked
+ * without being checked again. A process that dies before the write leaves
+ * nothing stored, and the redelivered events are checked from scratch.
+ *
+ * An event is known by its event_id; one without a usable id (not JSON, no id)
+ * by a hash of its bytes, which is stable across redeliveries.
+ *
+ * While the store cannot be read, first deliveries still go on (the spool
+ * takes their results), but redeliveries wait (nak with a delay): whether they
+ * were already counted can only be answered by the store.
+ */
+export class NatsSource {
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: NatsSourceDeps,
+    private readonly opts: NatsSourceOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Stops fetching; the batch under way is checked, written and acked first. Then closes the connection. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    await this.deps.pull.close();
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 250;
+    while (!this.stopping) {
+      let messages: PulledMessage[];
+      try {
+        messages = await this.deps.pull.fetch(this.opts.batch, this.opts.fetchExpiresMs);
+        backoff = 250;
+      } catch (err) {
+        if (this.stopping) break;
+        this.deps.logger.warn({ err }, 'fetching from NATS failed; trying again');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      try {
+        await this.handle(messages);
+      } catch (err) {
+        // Not expected: the pipeline answers bad events with findings. The batch comes again.
+        this.deps.logger.error({ err }, 'a NATS batch failed unexpectedly; redelivering it');
+        for (const m of messages) safe(() => m.nak(5000));
+      }
+    }
+  }
+
+  /** One batch: skip what is already stored, check the rest, write, ack. Never throws. */
+  private async handle(messages: PulledMessage[]): Promise<void> {
+    const again = messages.filter((m) => m.deliveryCount > 1).length;
+    if (again > 0) this.deps.count('redelivered', again);
+    const ids = messages.map((m) => this.keyOf(m));
+    let known: Set<string>;
+    try {
+      known = await this.deps.store.processedEvents(ids.map((k) => k.id));
+    } catch (err) {
+      // Without the store, a redelivery cannot be told from new: it waits; first deliveries go on.
+      this.deps.logger.warn({ err }, 'the store cannot say which events are processed; redeliveries wait');
+      known = new Set();
+      const waiting = messages.filter((m) => m.deliveryCount > 1);
+      if (waiting.length > 0) {
+        for (const m of waiting) safe(() => m.nak(5000));
+        this.deps.count('deferred', waiting.length);
+        const rest = messages.filter((m) => m.deliveryCount === 1);
+        if (rest.length === 0) return;
+        return this.handle(rest);
+      }
+    }
+    const seen = new Set<string>();
+    const fresh: Array<{ message: PulledMessage; item: BatchItem; id: string }> = [];
+    const skipped: PulledMessage[] = [];
+    messages.forEach((message, i) => {
+      const { id, item } = ids[i]!;
+      // A repeat inside the batch (a producer's retry) counts once too.
+      if (known.has(id) || seen.has(id)) skipped.push(message);
+      else {
+        seen.add(id);
+        fresh.push({ message, item, id });
+      }
+    });
+    if (skipped.length > 0) this.deps.count('duplicate', skipped.length);
+
+    const items = fresh.map((f) => f.item);
+    try {
+      await this.deps.pipeline.prepare(items);
+    } catch (err) {
+      // The consent ledger could not read the batch's users: nothing was checked; all of it comes again.
+      this.deps.logger.warn(
+        { err },
+        'the batch could not be prepared: the store is unreachable; redelivering',
+      );
+      for (const m of messages) safe(() => m.nak(5000));
+      this.deps.count('deferred', messages.length);
+      return;
+    }
+    // Marked first: whichever flush takes these events' results takes their ids with them.
+    this.deps.markProcessed(fresh.map((f) => f.id));
+    if (items.length > 0) this.deps.pipeline.processBatch(items, { source: 'nats' });
+    const written = await this.writeUntilDone(messages);
+    // Stopped before the write went through: unacked, the messages go to another replica.
+    if (!written) return;
+    this.deps.count('checked', fresh.length);
+    try {
+      await this.deps.pull.ackAll(messages);
+    } catch (err) {
+      // They come again and are recognised by their ids: nothing is counted twice.
+      this.deps.logger.warn({ err }, 'acks not confirmed; the messages will be redelivered and skipped');
+    }
+  }
+
+  /**
+   * The batch's results and ids, stored or spooled, before any ack. A write
+   * that fails is held by the flusher and tried again here; meanwhile the
+   * messages are kept from redelivery. False when stopped first.
+   */
+  private async writeUntilDone(messages: readonly PulledMessage[]): Promise<boolean> {
+    let backoff = 250;
+    let first = true;
+    for (;;) {
+      try {
+        await this.deps.flush();
+        return true;
+      } catch (err) {
+        if (this.stopping) return false;
+        if (first)
+          this.deps.logger.error({ err }, 'writing a NATS batch failed; holding its acks and retrying');
+        first = false;
+        for (const m of messages) safe(() => m.working());
+        await this.sleep(Math.min(backoff, this.opts.workingEveryMs));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  private keyOf(m: PulledMessage): { id: string; item: BatchItem } {
+    let item: BatchItem;
+    try {
+      item = { ok: true, value: JSON.parse(Buffer.from(m.data).toString('utf8')) };
+    } catch {
+      item = { ok: false, reason: `message ${m.streamSequence} is not valid JSON` };
+    }
+    const value = item.ok ? item.value : null;
+    const raw =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[this.opts.eventIdField]
+        : undefined;
+    // Without an id, the bytes: the same in every redelivery, and a stream recreated from zero cannot collide.
+    const id =
+      typeof raw === 'string' && raw.length > 0 && raw.length <= 256
+        ? raw
+        : `nats-body:${createHash('sha256').update(m.data).digest('hex')}`;
+    return { id, item };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/** Acks and naks throw once the connection is closed; the message then simply comes again. */
+function safe(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Redelivery covers it.
+  }
+}
