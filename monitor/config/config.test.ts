@@ -24,6 +24,25 @@ describe('config', () => {
     expect(c.log.level).toBe('warn');
   });
 
+  it('has a spool beside the data, and no NATS source, unless told otherwise', () => {
+    const c = buildConfig({});
+    expect(c.store.spool).toEqual({ enabled: true, dir: null, maxBytes: 1_073_741_824 });
+    expect(c.sources.nats).toMatchObject({
+      enabled: false,
+      consumer: 'earshot',
+      batch: 500,
+      ackWaitSeconds: 30,
+    });
+    const env = buildConfig(
+      { store: { spool: { maxBytes: 1_000_000 } }, sources: { nats: { stream: 'EVENTS' } } },
+      { EARSHOT_SPOOL_DIR: '/var/lib/earshot/spool', EARSHOT_NATS_URL: 'nats://nats:4222' },
+    );
+    expect(env.store.spool).toEqual({ enabled: true, dir: '/var/lib/earshot/spool', maxBytes: 1_000_000 });
+    expect(env.sources.nats).toMatchObject({ enabled: true, servers: 'nats://nats:4222', stream: 'EVENTS' });
+    expect(() => buildConfig({ sources: { nats: { consumer: 'a.b' } } })).toThrow(/sources\.nats\.consumer/);
+    expect(() => buildConfig({ store: { spool: { maxBytes: 10 } } })).toThrow(/store\.spool\.maxBytes/);
+  });
+
   it('names the YAML key of an unknown or bad setting', () => {
     expect(() => buildConfig({ store: { flushIntervalMs: 'soon' } })).toThrow(/store\.flushIntervalMs/);
     expect(() => buildConfig({ server: { prot: 1 } })).toThrow(/server\.prot: unknown key/);
