@@ -167,4 +167,33 @@ describe.each(testStores())('DurableWriter on $name', (target) => {
     expect(w.dropped()).toEqual({ findings: 2, records: 0, checks: 0 });
     expect((await real.processedEvents(['e-1', 'e-2'])).size).toBe(2);
   });
+
+  it('spools a write the store does not answer in time, and the late commit is not counted twice', async () => {
+    const real = await target.open();
+    let hold: (() => void) | null = null;
+    const slow: Pick<Store, 'writeUnit'> & { hang: boolean } = {
+      hang: true,
+      writeUnit: async (u) => {
+        if (slow.hang) {
+          slow.hang = false;
+          // Commits, but answers only after the writer gave up on it.
+          const applied = await real.writeUnit(u);
+          await new Promise<void>((r) => (hold = r));
+          return applied;
+        }
+        return real.writeUnit(u);
+      },
+    };
+    const w = new DurableWriter(slow, {
+      spool: await openSpool(),
+      retryMs: 10,
+      maxRetryMs: 50,
+      writeTimeoutMs: 100,
+    });
+    writers.push(w);
+    expect(await w.write(unit(1))).toBe('spooled');
+    expect(await w.drained(10_000)).toBe(true);
+    (hold as (() => void) | null)?.();
+    expect(await counts(real)).toEqual({ '/a': 1, '/b': 1 });
+  });
 });

@@ -18,6 +18,12 @@ export interface DurableWriterOptions {
   /** First wait before the replay tries the store again; doubles up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A store write not answered within this long counts as failed and the unit
+   * is spooled (default 15 s): a database that hangs is treated as one that
+   * is down. Should the write commit after all, the replay finds its id taken.
+   */
+  writeTimeoutMs?: number;
   /** Told when the replay starts failing (once per outage) and when it caught up. */
   onReplayError?: (err: unknown) => void;
   onReplayed?: (units: number) => void;
@@ -46,6 +52,7 @@ export interface DurableWriterOptions {
 export class DurableWriter {
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
+  private readonly writeTimeoutMs: number;
   private replaying: Promise<void> | null = null;
   private stopped = false;
   private wake: (() => void) | null = null;
@@ -59,6 +66,7 @@ export class DurableWriter {
   ) {
     this.retryMs = opts.retryMs ?? 500;
     this.maxRetryMs = opts.maxRetryMs ?? 30_000;
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? 15_000;
   }
 
   get spool(): Spool | null {
@@ -117,7 +125,7 @@ export class DurableWriter {
 
   private async apply(unit: WriteUnit): Promise<'stored' | 'duplicate'> {
     try {
-      return (await this.store.writeUnit(unit)) ? 'stored' : 'duplicate';
+      return (await this.timed(this.store.writeUnit(unit))) ? 'stored' : 'duplicate';
     } catch (err) {
       if (!isDataError(err)) throw err;
     }
@@ -125,7 +133,7 @@ export class DurableWriter {
     // earlier attempt at this split are recognised by their ids.
     for (const part of splitUnit(unit)) {
       try {
-        await this.store.writeUnit(part);
+        await this.timed(this.store.writeUnit(part));
       } catch (err) {
         if (!isDataError(err)) throw err;
         this.droppedRows.findings += part.findings.reduce((n, f) => n + (f.count > 0 ? f.count : 1), 0);
@@ -134,6 +142,20 @@ export class DurableWriter {
       }
     }
     return 'stored';
+  }
+
+  private timed<T>(write: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the store did not answer a write within ${this.writeTimeoutMs} ms`)),
+        this.writeTimeoutMs,
+      );
+      timer.unref();
+    });
+    // A write that fails after its timeout has nobody left to tell.
+    write.catch(() => {});
+    return Promise.race([write, timeout]).finally(() => clearTimeout(timer));
   }
 
   private kick(): void {
