@@ -68,6 +68,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** How often old unit and stream event ids are deleted. */
+const PRUNE_EVERY_MS = 5 * 60_000;
+
 /** Share of store.maxQueue at which ingest answers 503 instead of risking dropped findings. */
 const BACKLOG_SHARE = 0.8;
 
@@ -134,9 +137,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const flusher = new StoreFlusher(writer, consentWriter, durable, {
     flushIntervalMs: config.store.flushIntervalMs,
     onFlush: (report) => {
-      metrics.storeWrites.inc({
-        outcome: report.outcome === 'duplicate' ? 'ok' : report.outcome === 'stored' ? 'ok' : report.outcome,
-      });
+      // A duplicate is a unit the store already had: as good as stored.
+      const stored = report.outcome === 'stored' || report.outcome === 'duplicate';
+      metrics.storeWrites.inc({ outcome: stored ? 'ok' : report.outcome });
       if (report.outcome === 'failed') {
         logger.error(
           { err: report.error, rows: report.rows },
@@ -261,13 +264,20 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     logger.info({ stream: c.stream, consumer: c.consumer }, 'taking events from NATS JetStream');
   };
   let lastPrune = 0;
-  /** Unit ids and stream event ids are needed only while a replay or redelivery can come; hourly is often enough. */
+  /**
+   * Unit ids and stream event ids are needed only while a replay or a
+   * redelivery can come. Stream event ids pile up fast (one per event), so
+   * they go every few minutes, in small deletes rather than one large one.
+   */
   const pruneWriteLog = () => {
-    if (Date.now() - lastPrune < 3_600_000) return;
+    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
     lastPrune = Date.now();
-    store.pruneWriteLog(config.store.writeLogHours).catch((err) => {
-      logger.warn({ err }, 'pruning old write ids failed; tried again in an hour');
-    });
+    store
+      .pruneWriteLog({
+        unitHours: config.store.writeLogHours,
+        eventMinutes: config.sources.nats.dedupMinutes,
+      })
+      .catch((err) => logger.warn({ err }, 'pruning old write ids failed; tried again later'));
   };
   let lastSnapshot = Date.now();
   /** Saved state is only overwritten by an app that read it first (a stop without a start keeps it). */

@@ -112,6 +112,8 @@ export const CONFIG_SCHEMA = {
             fetchExpiresMs: { type: 'integer', minimum: 1000, default: 1000 },
             ackWaitSeconds: { type: 'integer', minimum: 1, default: 30 },
             maxDeliver: { type: 'integer', minimum: -1, default: -1 },
+            /** How long an event id is remembered to skip a redelivery or a producer's repeat. */
+            dedupMinutes: { type: 'integer', minimum: 1, default: 120 },
           },
         },
       },

@@ -56,6 +56,7 @@ export interface NatsSourceConfig {
   fetchExpiresMs: number;
   ackWaitSeconds: number;
   maxDeliver: number;
+  dedupMinutes: number;
 }
 
 export class ConfigError extends Error {

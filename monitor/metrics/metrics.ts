@@ -124,7 +124,7 @@ export class Metrics {
     });
     this.storeWrites = new Counter({
       name: 'earshot_store_writes_total',
-      help: 'Batched store writes, by outcome.',
+      help: 'Write units flushed, by outcome: ok (stored), spooled (the store failed; on disk), failed (neither; held in memory).',
       labelNames: ['outcome'],
       registers,
     });
@@ -248,7 +248,7 @@ export class Metrics {
       registers,
     });
     buildInfo.set({ version: opts.version, node_version: process.version }, 1);
-    for (const outcome of ['ok', 'failed']) this.storeWrites.inc({ outcome }, 0);
+    for (const outcome of ['ok', 'spooled', 'failed']) this.storeWrites.inc({ outcome }, 0);
     for (const source of SOURCES) {
       this.batchDuration.zero({ source });
       this.batchSize.zero({ source });

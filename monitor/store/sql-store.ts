@@ -244,15 +244,15 @@ export class SqlStore implements Store {
     return new Set(rows.map((r) => r.event_id));
   }
 
-  async pruneWriteLog(olderThanHours: number): Promise<number> {
-    const cutoff = new Date(Date.now() - olderThanHours * 3_600_000).toISOString();
+  async pruneWriteLog(keep: { unitHours: number; eventMinutes: number }): Promise<number> {
+    const before = (ms: number) => new Date(Date.now() - ms).toISOString();
     const units = await this.sql.query(
       'DELETE FROM write_units WHERE applied_at < $1::timestamptz RETURNING 1',
-      [cutoff],
+      [before(keep.unitHours * 3_600_000)],
     );
     const events = await this.sql.query(
       'DELETE FROM processed_events WHERE processed_at < $1::timestamptz RETURNING 1',
-      [cutoff],
+      [before(keep.eventMinutes * 60_000)],
     );
     return units.rows.length + events.rows.length;
   }

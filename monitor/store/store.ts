@@ -84,8 +84,12 @@ export interface Store {
   writeUnit(unit: WriteUnit): Promise<boolean>;
   /** The ids among these whose results a unit stored (eventIds). */
   processedEvents(eventIds: readonly string[]): Promise<Set<string>>;
-  /** Forgets unit ids and processed event ids older than this; returns how many. */
-  pruneWriteLog(olderThanHours: number): Promise<number>;
+  /**
+   * Forgets unit ids and stream event ids older than these: a unit id is
+   * needed while its unit may be replayed, an event id while its message may
+   * be redelivered or published again. Returns how many.
+   */
+  pruneWriteLog(keep: { unitHours: number; eventMinutes: number }): Promise<number>;
   /** Newest last_seen first, keyset paging with an opaque cursor. */
   queryFindings(filter: FindingFilter): Promise<{ items: StoredFinding[]; next_cursor: string | null }>;
   /**

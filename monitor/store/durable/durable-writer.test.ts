@@ -83,6 +83,16 @@ describe.each(testStores())('DurableWriter on $name', (target) => {
   });
   afterAll(() => target.cleanup());
 
+  it('forgets unit and event ids past their keep, and keeps the recent ones', async () => {
+    const store = await target.open();
+    await store.writeUnit(unit(1));
+    expect(await store.pruneWriteLog({ unitHours: 1, eventMinutes: 1 })).toBe(0);
+    expect(await store.writeUnit(unit(1))).toBe(false);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.pruneWriteLog({ unitHours: 0, eventMinutes: 0 })).toBe(2);
+    expect((await store.processedEvents(['e-1'])).size).toBe(0);
+  });
+
   it('stores directly while the store answers, and a unit written twice counts once', async () => {
     const store = await target.open();
     const w = writer(store, await openSpool());
