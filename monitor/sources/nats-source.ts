@@ -31,6 +31,8 @@ export interface NatsSourceDeps {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** Event ids this process wrote lately, checked besides the store: those still in the spool are not in it yet. */
+const RECENT_IDS = 200_000;
 
 /**
  * Checks conversation events taken from a JetStream stream, exactly once.
@@ -39,8 +41,9 @@ const MAX_BACKOFF_MS = 10_000;
  * results are written in one unit that also records the batch's event ids
  * (processed_events), and only then are the messages acked. A process that
  * dies before the ack leaves messages JetStream hands out again, to this
- * replica or another; their ids are found in the store and they are acked
- * without being checked again. A process that dies before the write leaves
+ * replica or another; their ids are found in the store (or, on this replica,
+ * among the ids it wrote lately, which covers those still in its spool) and
+ * they are acked without being checked again. A process that dies before the write leaves
  * nothing stored, and the redelivered events are checked from scratch.
  *
  * An event is known by its event_id; one without a usable id (not JSON, no id)
@@ -54,6 +57,8 @@ export class NatsSource {
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** Insertion-ordered, so the oldest go first. */
+  private readonly recent = new Set<string>();
 
   constructor(
     private readonly deps: NatsSourceDeps,
@@ -128,7 +133,7 @@ export class NatsSource {
     messages.forEach((message, i) => {
       const { id, item } = ids[i]!;
       // A repeat inside the batch (a producer's retry) counts once too.
-      if (known.has(id) || seen.has(id)) skipped.push(message);
+      if (known.has(id) || this.recent.has(id) || seen.has(id)) skipped.push(message);
       else {
         seen.add(id);
         fresh.push({ message, item, id });
@@ -155,6 +160,7 @@ export class NatsSource {
     const written = await this.writeUntilDone(messages);
     // Stopped before the write went through: unacked, the messages go to another replica.
     if (!written) return;
+    this.remember(fresh.map((f) => f.id));
     this.deps.count('checked', fresh.length);
     try {
       await this.deps.pull.ackAll(messages);
@@ -185,6 +191,16 @@ export class NatsSource {
         await this.sleep(Math.min(backoff, this.opts.workingEveryMs));
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
+    }
+  }
+
+  private remember(ids: readonly string[]): void {
+    for (const id of ids) this.recent.add(id);
+    if (this.recent.size <= RECENT_IDS) return;
+    let over = this.recent.size - RECENT_IDS;
+    for (const id of this.recent) {
+      if (over-- <= 0) break;
+      this.recent.delete(id);
     }
   }
 
