@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestApp, type TestApp } from '../monitor/http/test-app.js';
+import { registerNatsMetrics } from '../monitor/metrics/nats-metrics.js';
 
 /**
  * A linter for the dashboards in grafana/dashboards, in the spirit of Grafana's
@@ -513,12 +515,20 @@ describe('the PromQL linter itself', () => {
 describe('Grafana dashboards', () => {
   const dashboards = loadDashboards();
   let testApp: TestApp;
+  let spoolDir: string;
   let catalogue: Map<string, Set<string>>;
   const records = recordCatalogue();
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    // A spool directory, so the app registers the spool's metrics (an in-memory store has no spool of its own).
+    spoolDir = mkdtempSync(join(tmpdir(), 'earshot-grafana-spool-'));
+    testApp = await createTestApp({ config: { store: { spool: { dir: spoolDir } } } });
     catalogue = await catalogueOf(testApp.app.metrics.registry, () => true);
+    // The NATS source needs a JetStream server; its metrics come from the function the app registers them with.
+    const nats = new Registry();
+    registerNatsMetrics(nats, async () => ({ pending: 0, ackPending: 0 }));
+    for (const [name, labels] of await catalogueOf(nats, () => true)) catalogue.set(name, labels);
+    nats.clear();
     // Test apps run without process metrics; take their names and labels from prom-client's own defaults.
     const runtime = new Registry();
     collectDefaultMetrics({ register: runtime });
@@ -535,6 +545,7 @@ describe('Grafana dashboards', () => {
 
   afterAll(async () => {
     await testApp?.close();
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   });
 
   it('are the four expected files, with unique uids', () => {
@@ -549,6 +560,8 @@ describe('Grafana dashboards', () => {
     expect(catalogue.has('earshot_pipeline_batch_duration_seconds_bucket')).toBe(true);
     expect(catalogue.get('earshot_experiment_lift_bound')).toContain('interval');
     expect(catalogue.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+    expect(catalogue.get('earshot_spool_units_total')).toContain('event');
+    expect(catalogue.get('earshot_nats_consumer_messages')).toContain('state');
   });
 
   it(`knows the schemaVersion of the Grafana the stack runs (${GRAFANA_VERSION})`, () => {
