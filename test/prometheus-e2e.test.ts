@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -208,9 +211,17 @@ async function eventually<T>(ms: number, check: () => Promise<T | null>): Promis
 }
 
 describe('the on-call pack against a real Prometheus', () => {
+  // The spool and the NATS source are on, as in production, so their series are scraped too.
+  const stream = `EARSHOT_E2E_${process.pid}_${randomUUID().slice(0, 8)}`;
+  let spoolDir: string;
+
   beforeAll(async () => {
+    spoolDir = await mkdtemp(join(tmpdir(), 'earshot-e2e-spool-'));
     const config = buildConfig({
-      store: { dataDir: 'memory://' },
+      store: { dataDir: 'memory://', spool: { dir: spoolDir } },
+      sources: {
+        nats: { enabled: true, stream, subject: `${stream.toLowerCase()}.events`, createStream: true },
+      },
       log: { level: 'silent' },
       privacy: { hashSalt: 'e2e' },
       evaluateIntervalSeconds: 1,
@@ -230,6 +241,10 @@ describe('the on-call pack against a real Prometheus', () => {
     await prometheus?.stop();
     await server?.close();
     await app?.stop();
+    const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+    await nc.close();
+    await rm(spoolDir, { recursive: true, force: true });
   }, 60_000);
 
   it('raises the alerts for a PII leak and for consent violations', async () => {
