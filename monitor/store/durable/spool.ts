@@ -82,9 +82,13 @@ export class Spool {
     return this.pendingUnits === 0;
   }
 
-  /** The file's size against its limit: true when the next append may be refused. */
+  /**
+   * The bytes waiting for the store against the limit. The file itself can be
+   * larger for a moment (replayed units are cut off once the replay reaches
+   * its end); an append refused meanwhile keeps its rows in memory.
+   */
   nearlyFull(share = 0.8): boolean {
-    return this.size >= this.opts.maxBytes * share;
+    return this.size - this.offset >= this.opts.maxBytes * share;
   }
 
   /** Appends the unit and syncs it to disk; rejects with SpoolFullError past maxBytes. */
