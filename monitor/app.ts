@@ -251,6 +251,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         store,
         logger,
         count,
+        backlog: () => app.backlog(),
       },
       {
         batch: c.batch,
@@ -367,7 +368,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     }
   };
 
-  return {
+  const app: App = {
     config,
     logger,
     registry,
@@ -497,4 +498,5 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await store.close();
     },
   };
+  return app;
 }

@@ -26,6 +26,8 @@ export interface NatsSourceDeps {
   flush(): Promise<WriteOutcome | null>;
   store: Pick<Store, 'processedEvents'>;
   logger: Logger;
+  /** Why ingest should wait (the spool or a write queue near full), or null; the stream holds the messages meanwhile. */
+  backlog?: () => string | null;
   /** Counts messages by what became of them. */
   count(outcome: 'checked' | 'duplicate' | 'deferred' | 'redelivered', n: number): void;
 }
@@ -83,7 +85,17 @@ export class NatsSource {
 
   private async loop(): Promise<void> {
     let backoff = 250;
+    let waiting = false;
     while (!this.stopping) {
+      // As HTTP answers 503: nothing is taken while the store is far behind; the stream keeps it.
+      const backlog = this.deps.backlog?.() ?? null;
+      if (backlog) {
+        if (!waiting) this.deps.logger.warn({ backlog }, 'not fetching from NATS until the store catches up');
+        waiting = true;
+        await this.sleep(1000);
+        continue;
+      }
+      waiting = false;
       let messages: PulledMessage[];
       try {
         messages = await this.deps.pull.fetch(this.opts.batch, this.opts.fetchExpiresMs);
