@@ -107,7 +107,7 @@ describe.each(testStores())('NatsSource on $name', (target) => {
     const source = new NatsSource(
       {
         // The deps name the class, whose #private fields a delegating object cannot have.
-        pull: wrapper as unknown as JetStreamPull,
+        pull: wrapper,
         pipeline: t.app.pipeline,
         markProcessed: opts.markProcessed ?? ((ids) => t.app.flusher.markProcessed(ids)),
         flush: () => t.app.flusher.flush(),

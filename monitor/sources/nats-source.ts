@@ -19,7 +19,7 @@ export interface NatsSourceOptions {
 
 /** What the source needs of the app: the pipeline, one flush that marks events, and the processed-event lookup. */
 export interface NatsSourceDeps {
-  pull: JetStreamPull;
+  pull: Pick<JetStreamPull, 'fetch' | 'ackAll' | 'close'>;
   pipeline: Pick<Pipeline, 'prepare' | 'processBatch'>;
   /** Marks events processed in the next unit taken (before they are checked), and flushes. */
   markProcessed(eventIds: readonly string[]): void;
@@ -119,10 +119,11 @@ export class NatsSource {
   }
 
   /** One batch: skip what is already stored, check the rest, write, ack. Never throws. */
-  private async handle(messages: PulledMessage[]): Promise<void> {
-    const again = messages.filter((m) => m.deliveryCount > 1).length;
+  private async handle(batch: PulledMessage[]): Promise<void> {
+    const again = batch.filter((m) => m.deliveryCount > 1).length;
     if (again > 0) this.deps.count('redelivered', again);
-    const ids = messages.map((m) => this.keyOf(m));
+    let messages = batch;
+    let ids = messages.map((m) => this.keyOf(m));
     let known: Set<string>;
     try {
       known = await this.deps.store.processedEvents(ids.map((k) => k.id));
@@ -130,13 +131,13 @@ export class NatsSource {
       // Without the store, a redelivery cannot be told from new: it waits; first deliveries go on.
       this.deps.logger.warn({ err }, 'the store cannot say which events are processed; redeliveries wait');
       known = new Set();
-      const waiting = messages.filter((m) => m.deliveryCount > 1);
-      if (waiting.length > 0) {
+      if (again > 0) {
+        const waiting = messages.filter((m) => m.deliveryCount > 1);
         for (const m of waiting) safe(() => m.nak(5000));
         this.deps.count('deferred', waiting.length);
-        const rest = messages.filter((m) => m.deliveryCount === 1);
-        if (rest.length === 0) return;
-        return this.handle(rest);
+        ids = ids.filter((_, i) => messages[i]!.deliveryCount === 1);
+        messages = messages.filter((m) => m.deliveryCount === 1);
+        if (messages.length === 0) return;
       }
     }
     const seen = new Set<string>();
