@@ -133,6 +133,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     onReplayError: (err) =>
       logger.error({ err }, 'the store does not take the spooled units yet; retrying with backoff'),
     onReplayed: (units) => logger.info({ units }, 'the spool is replayed into the store'),
+    onStored: (unit) => consentWriter.stored(unit.records),
   });
   const flusher = new StoreFlusher(writer, consentWriter, durable, {
     flushIntervalMs: config.store.flushIntervalMs,
@@ -181,6 +182,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     consentSinks: consentWriter,
   });
   consentWriter.attach(detectors.ledger);
+  // Consent records an earlier run left in the spool count for their users before they are replayed.
+  await spool?.forEachWaiting((unit) => consentWriter.unstored(unit.records));
   metrics.probeConsent(() => detectors.ledger.stats());
   if (config.detectors.consent.enabled) {
     metrics.declareConsentPurposes(Object.keys(config.detectors.consent.purposes), CONSENT_VIOLATION_KINDS);
@@ -251,7 +254,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         store,
         logger,
         count,
-        backlog: () => app.backlog(),
+        // The stream is the buffer while the store is away: a batch acked on the strength of a
+        // spool would sit in this replica's spool, out of sight of the others' redelivery checks.
+        backlog: () =>
+          app.backlog() ?? (spool && !spool.isEmpty() ? 'units wait in the spool for the store' : null),
       },
       {
         batch: c.batch,
@@ -484,17 +490,23 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       if (timer) clearInterval(timer);
+      // Each step runs even when one before it failed: the last flush above all.
+      const step = async (what: string, run: () => unknown) => {
+        try {
+          await run();
+        } catch (err) {
+          logger.error({ err }, `stopping: ${what} failed`);
+        }
+      };
       // The batch under way is checked, written and acked; nothing more is fetched.
-      await nats?.stop();
-      evaluate();
-      if (restoredState) await saveSnapshots();
-      await pipeline.stop();
+      await step('the NATS source', () => nats?.stop());
+      await step('the last evaluation', () => evaluate());
+      if (restoredState) await step('saving the monitor state', saveSnapshots);
+      await step('the pipeline', () => pipeline.stop());
       // What is held goes to the store or the spool; a spool not yet replayed waits for the next start.
-      await flusher
-        .stop()
-        .catch((err) => logger.error({ err }, 'the last flush failed; rows held in memory are lost'));
-      await durable.stop();
-      await spool?.close();
+      await step('the last flush (rows held in memory are lost)', () => flusher.stop());
+      await step('the spool replay', () => durable.stop());
+      await step('closing the spool', () => spool?.close());
       await store.close();
     },
   };

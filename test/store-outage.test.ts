@@ -163,6 +163,13 @@ describe.skipIf(!url)('the store goes away mid-stream (PostgreSQL)', () => {
     await proxy.down();
     for (const events of rounds.slice(3, 6)) await post(t, events);
     expect(t.app.durable.counts().spooled).toBe(3);
+    // A timeline or an erasure now would miss the spooled rows (and the replay would undo the erasure).
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await t.server.inject({ method, url: `/v1/consent/${USERS[0]}` });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.json()).toMatchObject({ error: 'store_backlog' });
+    }
     expect(t.app.durable.spool!.stats().units).toBe(3);
     // Shut down while the database is away: what is held goes to the spool, none of it is lost.
     await t.close();

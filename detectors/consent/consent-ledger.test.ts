@@ -359,6 +359,28 @@ describe('ConsentLedger: writes to the backing', () => {
     expect(backing.saves).toEqual([[a.record_id, b.record_id]]);
   });
 
+  it('applies records taken for writing to a user reloaded before the store confirmed them', async () => {
+    const backing = new MemoryBacking();
+    const l = new ConsentLedger(1, backing);
+    const a = rec('u1', 'analytics', 'withdrawn', T0);
+    l.record(a);
+    // Taken into a unit that went to the spool: the store does not have it yet.
+    expect(l.takePending()).toEqual([a]);
+    l.record(rec('u2', 'analytics', 'granted', T0));
+    await l.prefetch(['u1']);
+    expect(l.at('u1', 'analytics', T0 + HOUR)).toEqual(a);
+    // Once stored, a reload reads it from the store like any other.
+    l.confirmStored([a]);
+    await l.prefetch(['u2']);
+    await l.prefetch(['u1']);
+    expect(l.at('u1', 'analytics', T0 + HOUR)).toBeNull();
+    // Records a spool holds from an earlier run count as well.
+    l.addUnstored([a]);
+    await l.prefetch(['u2']);
+    await l.prefetch(['u1']);
+    expect(l.at('u1', 'analytics', T0 + HOUR)).toEqual(a);
+  });
+
   it('forget() drops the user from memory and their pending writes, and nobody else', async () => {
     const backing = new MemoryBacking();
     const l = new ConsentLedger(10, backing);

@@ -56,6 +56,12 @@ export class ConsentLedger {
   private pinned: ReadonlySet<string> = NO_PINS;
   private readonly recent = new RecentUsers(RECENT_USERS);
   private pending: ConsentRecord[] = [];
+  /**
+   * Records taken for writing and not confirmed stored (in a unit under way,
+   * held, or in the spool), by record id: a user reloaded from the store
+   * meanwhile gets them too, or a spooled withdrawal would be missed.
+   */
+  private readonly unstored = new Map<string, ConsentRecord>();
   private hits = 0;
   private misses = 0;
   private recorded = 0;
@@ -102,8 +108,9 @@ export class ConsentLedger {
     }
     for (const r of records) this.apply(r);
     // Records not written yet belong to users that may have been evicted since.
-    if (this.pending.length > 0) {
+    if (this.pending.length > 0 || this.unstored.size > 0) {
       const loaded = new Set(missing);
+      for (const r of this.unstored.values()) if (loaded.has(r.user_id)) this.apply(r);
       for (const r of this.pending) if (loaded.has(r.user_id)) this.apply(r);
     }
   }
@@ -190,6 +197,7 @@ export class ConsentLedger {
     this.users.delete(userId);
     this.recent.delete(userId);
     this.pending = this.pending.filter((r) => r.user_id !== userId);
+    for (const [id, r] of this.unstored) if (r.user_id === userId) this.unstored.delete(id);
   }
 
   /** Writes pending records to the backing; on failure they stay pending and the error is thrown. */
@@ -205,11 +213,22 @@ export class ConsentLedger {
     }
   }
 
-  /** The pending records, for a write unit (which holds them until they are written). */
+  /** The pending records, for a write unit; they count as unstored until confirmStored names them. */
   takePending(): ConsentRecord[] {
     const batch = this.pending;
     this.pending = [];
+    for (const r of batch) this.unstored.set(r.record_id, r);
     return batch;
+  }
+
+  /** Records a spool holds from an earlier run: applied to their users when those are loaded. */
+  addUnstored(records: readonly ConsentRecord[]): void {
+    for (const r of records) this.unstored.set(r.record_id, r);
+  }
+
+  /** The store has these records now: a reload finds them there. */
+  confirmStored(records: readonly ConsentRecord[]): void {
+    for (const r of records) this.unstored.delete(r.record_id);
   }
 
   stats(): LedgerStats {

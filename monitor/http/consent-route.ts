@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../app.js';
 import { saltedHash } from '../findings/safe-token.js';
 import { buildConsentReport, DEFAULT_EVIDENCE_LIMIT } from '../reports/build-consent-report.js';
@@ -50,13 +50,41 @@ function utc(value: string, name: string): string {
  *   salted hash, keeping the report's counts.
  * - GET /v1/reports/consent?from&to&format=json|csv|html: the compliance report.
  */
+const STORE_RETRY_SECONDS = 10;
+
+/**
+ * Flushes what is held and checks it reached the store. Consent rows still
+ * in the spool (the store away, or its replay under way) would be missing
+ * from a timeline or a report, and an erasure would miss them and let the
+ * replay bring the user's raw records back: those answer 503 until the spool
+ * is replayed. False when the 503 was sent.
+ */
+async function storeIsCurrent(app: App, reply: FastifyReply): Promise<boolean> {
+  let current = true;
+  try {
+    current = (await app.flusher.flush()) !== 'spooled';
+  } catch {
+    current = false;
+  }
+  const spool = app.durable.spool;
+  if (current && (!spool || spool.isEmpty()) && app.flusher.heldRows().units === 0) return true;
+  await reply
+    .code(503)
+    .header('retry-after', String(STORE_RETRY_SECONDS))
+    .send({
+      error: 'store_backlog',
+      message: `consent rows wait for the store (it was away); retry after ${STORE_RETRY_SECONDS} s, once they are written`,
+    });
+  return false;
+}
+
 export async function consentRoute(server: FastifyInstance, app: App): Promise<void> {
   server.get<{ Params: { user_id: string } }>(
     '/v1/consent/:user_id',
     { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
-    async (request) => {
+    async (request, reply) => {
       const user = request.params.user_id;
-      await app.flusher.flush();
+      if (!(await storeIsCurrent(app, reply))) return reply;
       const [records, violations] = await Promise.all([
         app.store.consent.timeline(user),
         app.store.consent.violationsOf(user),
@@ -72,9 +100,9 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
   server.delete<{ Params: { user_id: string } }>(
     '/v1/consent/:user_id',
     { schema: { params: USER_PARAMS, response: errorResponses(400, 503) } },
-    async (request) => {
+    async (request, reply) => {
       const user = request.params.user_id;
-      await app.flusher.flush();
+      if (!(await storeIsCurrent(app, reply))) return reply;
       app.detectors.ledger.forget(user);
       const hash = saltedHash(user);
       const result = await app.store.consent.erase(user, hash);
@@ -90,7 +118,7 @@ export async function consentRoute(server: FastifyInstance, app: App): Promise<v
       const from = utc(q.from, 'from');
       const to = utc(q.to, 'to');
       if (from >= to) throw new HttpError(400, 'bad_request', 'from must be before to');
-      await app.flusher.flush();
+      if (!(await storeIsCurrent(app, reply))) return reply;
       const report = await buildConsentReport(
         app.store.consent,
         { from, to },

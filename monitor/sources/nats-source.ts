@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { BatchItem } from '../pipeline/parse-body.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { WriteOutcome } from '../store/durable/durable-writer.js';
+import { storableText } from '../store/sanitize.js';
 import type { Store } from '../store/store.js';
 import type { JetStreamPull, PulledMessage } from './jetstream-pull.js';
 
@@ -108,12 +109,19 @@ export class NatsSource {
         continue;
       }
       if (messages.length === 0) continue;
+      // From fetch to ack, JetStream hears the batch is in hand: a slow store read or write must
+      // not let ack_wait pass and the batch go to another replica while this one still counts it.
+      const heartbeat = setInterval(() => {
+        for (const m of messages) safe(() => m.working());
+      }, this.opts.workingEveryMs);
       try {
         await this.handle(messages);
       } catch (err) {
         // Not expected: the pipeline answers bad events with findings. The batch comes again.
         this.deps.logger.error({ err }, 'a NATS batch failed unexpectedly; redelivering it');
         for (const m of messages) safe(() => m.nak(5000));
+      } finally {
+        clearInterval(heartbeat);
       }
     }
   }
@@ -170,7 +178,7 @@ export class NatsSource {
     // Marked first: whichever flush takes these events' results takes their ids with them.
     this.deps.markProcessed(fresh.map((f) => f.id));
     if (items.length > 0) this.deps.pipeline.processBatch(items, { source: 'nats' });
-    const written = await this.writeUntilDone(messages);
+    const written = await this.writeUntilDone();
     // Stopped before the write went through: unacked, the messages go to another replica.
     if (!written) return;
     this.remember(fresh.map((f) => f.id));
@@ -186,9 +194,9 @@ export class NatsSource {
   /**
    * The batch's results and ids, stored or spooled, before any ack. A write
    * that fails is held by the flusher and tried again here; meanwhile the
-   * messages are kept from redelivery. False when stopped first.
+   * heartbeat keeps the messages from redelivery. False when stopped first.
    */
-  private async writeUntilDone(messages: readonly PulledMessage[]): Promise<boolean> {
+  private async writeUntilDone(): Promise<boolean> {
     let backoff = 250;
     let first = true;
     for (;;) {
@@ -200,8 +208,7 @@ export class NatsSource {
         if (first)
           this.deps.logger.error({ err }, 'writing a NATS batch failed; holding its acks and retrying');
         first = false;
-        for (const m of messages) safe(() => m.working());
-        await this.sleep(Math.min(backoff, this.opts.workingEveryMs));
+        await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
@@ -230,9 +237,10 @@ export class NatsSource {
         ? (value as Record<string, unknown>)[this.opts.eventIdField]
         : undefined;
     // Without an id, the bytes: the same in every redelivery, and a stream recreated from zero cannot collide.
+    // As the store keeps it (NUL and lone surrogates replaced), so the processed lookup matches.
     const id =
       typeof raw === 'string' && raw.length > 0 && raw.length <= 256
-        ? raw
+        ? storableText(raw)
         : `nats-body:${createHash('sha256').update(m.data).digest('hex')}`;
     return { id, item };
   }

@@ -60,4 +60,14 @@ export class ConsentWriter implements ConsentSinks {
     this.checks = [];
     return { records: this.ledger?.takePending() ?? [], checks };
   }
+
+  /** Records of a unit now in the store (written directly or replayed from the spool). */
+  stored(records: readonly ConsentRecord[]): void {
+    if (records.length > 0) this.ledger?.confirmStored(records);
+  }
+
+  /** Records waiting in the spool from an earlier run, so the ledger applies them when their users load. */
+  unstored(records: readonly ConsentRecord[]): void {
+    if (records.length > 0) this.ledger?.addUnstored(records);
+  }
 }

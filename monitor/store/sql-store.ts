@@ -24,6 +24,8 @@ import type { WriteUnit } from './write-unit.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+/** Rows per DELETE when old unit and event ids are pruned. */
+const PRUNE_SLICE = 10_000;
 /** Rows per INSERT statement; larger writes are split, inside one transaction. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -246,15 +248,26 @@ export class SqlStore implements Store {
 
   async pruneWriteLog(keep: { unitHours: number; eventMinutes: number }): Promise<number> {
     const before = (ms: number) => new Date(Date.now() - ms).toISOString();
-    const units = await this.sql.query(
-      'DELETE FROM write_units WHERE applied_at < $1::timestamptz RETURNING 1',
-      [before(keep.unitHours * 3_600_000)],
+    // In slices, each its own statement: a day of stream event ids is millions of rows, and one
+    // DELETE of them all would hold its locks and its WAL for as long.
+    const prune = async (table: string, key: string, column: string, cutoff: string) => {
+      let total = 0;
+      for (;;) {
+        const { rows } = await this.sql.query<{ n: number }>(
+          `WITH d AS (DELETE FROM ${table} WHERE ${key} IN (
+             SELECT ${key} FROM ${table} WHERE ${column} < $1::timestamptz LIMIT ${PRUNE_SLICE}) RETURNING 1)
+           SELECT count(*)::int AS n FROM d`,
+          [cutoff],
+        );
+        const n = Number(rows[0]?.n ?? 0);
+        total += n;
+        if (n < PRUNE_SLICE) return total;
+      }
+    };
+    return (
+      (await prune('write_units', 'id', 'applied_at', before(keep.unitHours * 3_600_000))) +
+      (await prune('processed_events', 'event_id', 'processed_at', before(keep.eventMinutes * 60_000)))
     );
-    const events = await this.sql.query(
-      'DELETE FROM processed_events WHERE processed_at < $1::timestamptz RETURNING 1',
-      [before(keep.eventMinutes * 60_000)],
-    );
-    return units.rows.length + events.rows.length;
   }
 
   /**

@@ -20,13 +20,16 @@ export interface DurableWriterOptions {
   maxRetryMs?: number;
   /**
    * A store write not answered within this long counts as failed and the unit
-   * is spooled (default 15 s): a database that hangs is treated as one that
+   * is spooled (default 5 s): a database that hangs is treated as one that
    * is down. Should the write commit after all, the replay finds its id taken.
+   * Well under the shutdown's grace, so the last flush reaches the spool.
    */
   writeTimeoutMs?: number;
   /** Told when the replay starts failing (once per outage) and when it caught up. */
   onReplayError?: (err: unknown) => void;
   onReplayed?: (units: number) => void;
+  /** Told of every unit now in the store, written directly or replayed (not of duplicates' contents twice). */
+  onStored?: (unit: WriteUnit) => void;
 }
 
 /**
@@ -66,7 +69,7 @@ export class DurableWriter {
   ) {
     this.retryMs = opts.retryMs ?? 500;
     this.maxRetryMs = opts.maxRetryMs ?? 30_000;
-    this.writeTimeoutMs = opts.writeTimeoutMs ?? 15_000;
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? 5_000;
   }
 
   get spool(): Spool | null {
@@ -76,12 +79,15 @@ export class DurableWriter {
   async write(unit: WriteUnit): Promise<WriteOutcome> {
     const spool = this.opts.spool;
     if (spool && !spool.isEmpty()) return this.toSpool(spool, unit);
+    let outcome: 'stored' | 'duplicate';
     try {
-      return await this.apply(unit);
+      outcome = await this.apply(unit);
     } catch (err) {
       if (!spool) throw err;
       return this.toSpool(spool, unit);
     }
+    this.opts.onStored?.(unit);
+    return outcome;
   }
 
   /** Replays what an earlier run left in the spool; write() starts it too. */
@@ -141,6 +147,11 @@ export class DurableWriter {
         this.droppedRows.checks += part.checks.length;
       }
     }
+    // The whole unit's id last: a later replay of it is then a duplicate, not a second try that
+    // could add the parts written here once more.
+    await this.timed(
+      this.store.writeUnit({ id: unit.id, findings: [], records: [], checks: [], eventIds: [] }),
+    );
     return 'stored';
   }
 
@@ -182,6 +193,7 @@ export class DurableWriter {
         if (!unit) break;
         await this.apply(unit);
         await spool.advance();
+        this.opts.onStored?.(unit);
         this.replayedUnits += 1;
         replayed += 1;
         wait = this.retryMs;

@@ -46,6 +46,8 @@ describe('Spool', () => {
     expect(await drain(spool)).toEqual(['u-0', 'u-1', 'u-2', 'u-3', 'u-4']);
     expect(spool.stats()).toEqual({ bytes: 0, units: 0 });
     expect((await stat(join(dir, 'spool.log'))).size).toBe(0);
+    // Back to 0 on disk too: an old position must not survive into the next units.
+    expect(await readFile(join(dir, 'spool.offset'), 'utf8')).toBe('0');
     expect(await spool.peek()).toBeNull();
   });
 

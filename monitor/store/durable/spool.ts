@@ -12,7 +12,7 @@ const NL = 0x0a;
 const READ_CHUNK = 256 * 1024;
 
 export interface SpoolOptions {
-  /** Appends that would take the file past this many bytes are refused (SpoolFullError). */
+  /** Appends that would take the bytes waiting past this are refused (SpoolFullError). */
   maxBytes: number;
   /** Told about a damaged entry found at open: everything from it on is moved aside. */
   onDamage?: (info: { offset: number; movedTo: string }) => void;
@@ -96,8 +96,12 @@ export class Spool {
     return this.serially(async () => {
       const json = JSON.stringify(unit);
       const line = Buffer.from(`${hex(crc32(json))} ${json}\n`);
-      if (this.size + line.length > this.opts.maxBytes)
-        throw new SpoolFullError(this.size, this.opts.maxBytes);
+      // The limit is on what waits; the replayed part is cut when the replay reaches the end,
+      // and the file may not grow past twice the limit meanwhile.
+      const waiting = this.size - this.offset;
+      if (waiting + line.length > this.opts.maxBytes || this.size + line.length > 2 * this.opts.maxBytes) {
+        throw new SpoolFullError(waiting, this.opts.maxBytes);
+      }
       await this.handle.write(line, 0, line.length, this.size);
       await this.handle.datasync();
       this.size += line.length;
@@ -115,6 +119,18 @@ export class Spool {
     });
   }
 
+  /** Calls `fn` with each unit waiting, oldest first (at start, to learn what the spool holds). */
+  forEachWaiting(fn: (unit: WriteUnit) => void): Promise<void> {
+    return this.serially(async () => {
+      for (let at = this.offset; at < this.size; ) {
+        const entry = await this.readAt(at);
+        if (!entry) return;
+        fn(entry.unit);
+        at += entry.length;
+      }
+    });
+  }
+
   /** Marks the unit peek() returned as replayed; the file is emptied when none is left. */
   advance(): Promise<void> {
     return this.serially(async () => {
@@ -122,12 +138,17 @@ export class Spool {
       if (!entry) return;
       this.offset += entry.length;
       if (this.offset >= this.size) {
+        // The position goes back to 0 on disk before the file is cut: a crash in between then
+        // replays (recognised by the store), where the other order could leave an old position
+        // that lands inside units appended later, and skip them.
+        await writeDurably(join(this.dir, OFFSET), '0');
         await this.handle.truncate(0);
         await this.handle.datasync();
         this.offset = 0;
         this.size = 0;
+      } else {
+        await writeFile(join(this.dir, OFFSET), String(this.offset));
       }
-      await writeFile(join(this.dir, OFFSET), String(this.offset));
       // Last: isEmpty() turns true only once the file says so too.
       this.pendingUnits = this.size === 0 ? 0 : this.pendingUnits - 1;
     });
@@ -224,6 +245,16 @@ function parseLine(line: Buffer, length: number): { unit: WriteUnit; length: num
     return { unit: JSON.parse(json.toString('utf8')) as WriteUnit, length };
   } catch {
     return null;
+  }
+}
+
+async function writeDurably(path: string, text: string): Promise<void> {
+  const f = await open(path, 'w', 0o600);
+  try {
+    await f.writeFile(text);
+    await f.datasync();
+  } finally {
+    await f.close();
   }
 }
 

@@ -99,10 +99,10 @@ export class StoreFlusher {
     await this.flush();
   }
 
-  /** Finding aggregates and consent checks in held units, for the backlog check. */
-  heldRows(): { findings: number; checks: number; lagSeconds: number } {
+  /** Units held, and the finding aggregates and consent checks in them, for the backlog check. */
+  heldRows(): { units: number; findings: number; checks: number; lagSeconds: number } {
     const lagSeconds = this.held.length > 0 ? (Date.now() - this.heldSince) / 1000 : 0;
-    return { findings: this.heldFindings, checks: this.heldChecks, lagSeconds };
+    return { units: this.held.length, findings: this.heldFindings, checks: this.heldChecks, lagSeconds };
   }
 
   private async flushNow(): Promise<WriteOutcome | null> {
