@@ -28,7 +28,8 @@ function events(valid: number, missingLanguage: number): Record<string, unknown>
   return out;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+// Generous: redeliveries wait on ack_wait and nak delays, and a loaded CI machine stretches both.
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 25_000) {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -245,12 +246,12 @@ describe.each(testStores())('NatsSource on $name', (target) => {
     expect((await jsm.consumers.info(stream, consumer)).num_ack_pending).toBe(4);
     failing = false;
 
-    await until('the redelivery acked', async () => counts.duplicate === 4 && (await settled()), 15_000);
+    await until('the redelivery acked', async () => counts.duplicate === 4 && (await settled()));
     await source.stop();
 
     expect(counts).toEqual({ checked: 4, duplicate: 4, deferred: 4, redelivered: 8 });
     expect(await tally()).toEqual(written);
-  });
+  }, 60_000);
 
   it('stop() finishes the batch under way, writes and acks it, then closes the connection', async () => {
     const sent = events(3, 2);
