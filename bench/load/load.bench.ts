@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { startServer } from '../../monitor/cli/start-server.js';
 import { buildConfig } from '../../monitor/config/config.js';
 import { TrafficGenerator } from '../../monitor/generator/generator.js';
@@ -68,8 +69,31 @@ function printTable(rows: Array<{ r: LoadResult; rssMax: number }>): void {
   for (const l of lines) console.log(row(l));
 }
 
+/**
+ * A schema of its own on PostgreSQL, dropped afterwards: rows left by earlier
+ * runs (millions of consent checks) would slow every index write and make
+ * the figures depend on how often the bench ran before.
+ */
+async function freshSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `earshot_bench_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: scoped.toString(), drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'earshot-load-'));
+  const database = process.env.DATABASE_URL ? await freshSchema(process.env.DATABASE_URL) : null;
   const config = buildConfig(
     {
       server: { host: '127.0.0.1', port: 0 },
@@ -82,7 +106,7 @@ async function main(): Promise<void> {
       // PostgreSQL when DATABASE_URL is set, as in production: the embedded store runs on the event loop,
       // so its writes (a consent check row per event and purpose) delay requests and trigger shedding.
     },
-    { DATABASE_URL: process.env.DATABASE_URL },
+    { DATABASE_URL: database?.url },
   );
   const generator = new TrafficGenerator({ seed: SEED, faults: FAULTS });
   const bodies: string[] = [];
@@ -128,6 +152,7 @@ async function main(): Promise<void> {
   } finally {
     await running.close();
     await rm(dataDir, { recursive: true, force: true });
+    await database?.drop();
   }
 
   console.log('');
