@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../monitor/http/test-app.js';
-import { message } from '../monitor/http/test-events.js';
+import { consentUpdated as consent, message } from '../monitor/http/test-events.js';
 import type { ConsentReport } from '../monitor/reports/consent-report.js';
 import { testStores } from '../monitor/store/test-stores.js';
 
@@ -16,27 +15,6 @@ import { testStores } from '../monitor/store/test-stores.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RAW_USER = 'alice.customer-7731';
-
-function consent(
-  user: string,
-  at: string,
-  granted: string[],
-  denied: string[] = [],
-): Record<string, unknown> {
-  return {
-    event_id: randomUUID(),
-    event_type: 'consent.updated',
-    schema_version: '1.1.0',
-    occurred_at: at,
-    user_id: user,
-    channel: 'chat',
-    purposes_granted: granted,
-    purposes_denied: denied,
-    gpc: false,
-    consent_version: 'v3',
-    source: 'banner',
-  };
-}
 
 /** The audit log's rows as stored, read through the store's own connection. */
 async function auditContents(

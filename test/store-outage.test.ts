@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../monitor/http/test-app.js';
-import { message } from '../monitor/http/test-events.js';
+import { consentUpdated as consent, message } from '../monitor/http/test-events.js';
 import { openStore } from '../monitor/store/open-store.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -21,22 +20,6 @@ import { TcpProxy } from './tcp-proxy.js';
 const url = process.env.DATABASE_URL;
 const USERS = Array.from({ length: 12 }, (_, i) => `user-${i}`);
 const PURPOSES = ['analytics', 'model_training', 'recording'];
-
-function consent(user: string, at: string, granted: string[], denied: string[]): Record<string, unknown> {
-  return {
-    event_id: randomUUID(),
-    event_type: 'consent.updated',
-    schema_version: '1.1.0',
-    occurred_at: at,
-    user_id: user,
-    channel: 'chat',
-    purposes_granted: granted,
-    purposes_denied: denied,
-    gpc: false,
-    consent_version: 'v3',
-    source: 'banner',
-  };
-}
 
 /** Round r's batch: messages (some breaking the contract), and consent changes that make later messages violations. */
 function round(r: number): Record<string, unknown>[] {

@@ -58,10 +58,12 @@ export class ConsentLedger {
   private pending: ConsentRecord[] = [];
   /**
    * Records taken for writing and not confirmed stored (in a unit under way,
-   * held, or in the spool), by record id: a user reloaded from the store
-   * meanwhile gets them too, or a spooled withdrawal would be missed.
+   * held, or in the spool), by user and record id: a user reloaded from the
+   * store meanwhile gets them too, or a spooled withdrawal would be missed.
+   * By user, so a reload looks up its users rather than scanning an outage's
+   * worth of records.
    */
-  private readonly unstored = new Map<string, ConsentRecord>();
+  private readonly unstored = new Map<string, Map<string, ConsentRecord>>();
   private hits = 0;
   private misses = 0;
   private recorded = 0;
@@ -108,9 +110,11 @@ export class ConsentLedger {
     }
     for (const r of records) this.apply(r);
     // Records not written yet belong to users that may have been evicted since.
-    if (this.pending.length > 0 || this.unstored.size > 0) {
+    if (this.unstored.size > 0) {
+      for (const id of missing) for (const r of this.unstored.get(id)?.values() ?? []) this.apply(r);
+    }
+    if (this.pending.length > 0) {
       const loaded = new Set(missing);
-      for (const r of this.unstored.values()) if (loaded.has(r.user_id)) this.apply(r);
       for (const r of this.pending) if (loaded.has(r.user_id)) this.apply(r);
     }
   }
@@ -197,7 +201,7 @@ export class ConsentLedger {
     this.users.delete(userId);
     this.recent.delete(userId);
     this.pending = this.pending.filter((r) => r.user_id !== userId);
-    for (const [id, r] of this.unstored) if (r.user_id === userId) this.unstored.delete(id);
+    this.unstored.delete(userId);
   }
 
   /** Writes pending records to the backing; on failure they stay pending and the error is thrown. */
@@ -217,18 +221,30 @@ export class ConsentLedger {
   takePending(): ConsentRecord[] {
     const batch = this.pending;
     this.pending = [];
-    for (const r of batch) this.unstored.set(r.record_id, r);
+    this.addUnstored(batch);
     return batch;
   }
 
   /** Records a spool holds from an earlier run: applied to their users when those are loaded. */
   addUnstored(records: readonly ConsentRecord[]): void {
-    for (const r of records) this.unstored.set(r.record_id, r);
+    for (const r of records) {
+      let of = this.unstored.get(r.user_id);
+      if (!of) {
+        of = new Map();
+        this.unstored.set(r.user_id, of);
+      }
+      of.set(r.record_id, r);
+    }
   }
 
   /** The store has these records now: a reload finds them there. */
   confirmStored(records: readonly ConsentRecord[]): void {
-    for (const r of records) this.unstored.delete(r.record_id);
+    for (const r of records) {
+      const of = this.unstored.get(r.user_id);
+      if (!of) continue;
+      of.delete(r.record_id);
+      if (of.size === 0) this.unstored.delete(r.user_id);
+    }
   }
 
   stats(): LedgerStats {

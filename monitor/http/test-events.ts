@@ -36,6 +36,28 @@ export function started(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
+/** A consent change: the purposes the user grants and denies at `at`. */
+export function consentUpdated(
+  user: string,
+  at: string,
+  granted: string[],
+  denied: string[] = [],
+): Record<string, unknown> {
+  return {
+    event_id: randomUUID(),
+    event_type: 'consent.updated',
+    schema_version: '1.1.0',
+    occurred_at: at,
+    user_id: user,
+    channel: 'chat',
+    purposes_granted: granted,
+    purposes_denied: denied,
+    gpc: false,
+    consent_version: 'v3',
+    source: 'banner',
+  };
+}
+
 /** A value nested `depth` levels deep, built without recursion. */
 export function nested(depth: number): unknown {
   let v: unknown = 'leaf';

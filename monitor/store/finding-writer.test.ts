@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Finding, makeFinding } from '../findings/finding.js';
 import { FindingWriter } from './finding-writer.js';
 import type { FindingAggregate } from './store.js';
-
-const T0 = Date.UTC(2025, 2, 1, 10, 0, 0);
-
-function finding(over: Partial<Finding> = {}, atMs = T0 + 5_000): Finding {
-  return makeFinding(
-    {
-      detector: 'schema',
-      kind: 'missing_required',
-      contract: 'conversation.message',
-      version: '1.1.0',
-      attribute: '/sentiment',
-      message: 'required attribute /sentiment is missing',
-      ...over,
-    },
-    new Date(atMs),
-  );
-}
+import { testFinding as finding, T0 } from './test-findings.js';
 
 /** Takes every pending aggregate as written: what one successful flush would store. */
 function drain(writer: FindingWriter): FindingAggregate[] {

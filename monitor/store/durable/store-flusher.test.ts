@@ -2,34 +2,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsentCheck } from '../../../detectors/consent/consent-detector.js';
 import { ConsentLedger } from '../../../detectors/consent/consent-ledger.js';
 import type { ConsentRecord } from '../../../detectors/consent/consent-record.js';
-import { type Finding, makeFinding } from '../../findings/finding.js';
 import type { ConsentStore } from '../consent-store.js';
 import { ConsentWriter } from '../consent-writer.js';
 import { FindingWriter } from '../finding-writer.js';
 import type { Store } from '../store.js';
+import { testFinding as finding } from '../test-findings.js';
 import { testStores } from '../test-stores.js';
 import type { WriteUnit } from '../write-unit.js';
 import { DurableWriter } from './durable-writer.js';
 import { type FlushReport, StoreFlusher } from './store-flusher.js';
 
-const T0 = Date.UTC(2025, 2, 1, 10, 0, 0);
 const DAY_FROM = '2025-03-01T00:00:00Z';
 const DAY_TO = '2025-03-02T00:00:00Z';
-
-function finding(over: Partial<Finding> = {}, atMs = T0 + 5_000): Finding {
-  return makeFinding(
-    {
-      detector: 'schema',
-      kind: 'missing_required',
-      contract: 'conversation.message',
-      version: '1.1.0',
-      attribute: '/sentiment',
-      message: 'required attribute /sentiment is missing',
-      ...over,
-    },
-    new Date(atMs),
-  );
-}
 
 function consentCheck(over: Partial<ConsentCheck> = {}): ConsentCheck {
   return {
